@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  // isolatedModules: the azure-native typings are heavy; `npm test` type-checks once with tsc first.
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  testMatch: ["<rootDir>/**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/bin/"],
+  // v8 coverage keeps serialized dynamic providers faithful (babel instrumentation inflates them 20x).
+  coverageProvider: "v8",
+  testTimeout: 60000,
+  maxWorkers: 2,
+  reporters: ["default", "<rootDir>/tests/support/summary-reporter.js"],
+};
