@@ -1,0 +1,13 @@
+// The typed Speech to text 2025-10-15 client (no Pulumi here; see README.md).
+export type * as models from "./models";
+export { API_VERSION, COGNITIVE_SERVICES_SCOPE, MAX_BLOCK_SIZE, SpeechClient, blockIdFor } from "./client";
+export type { SpeechClientOptions, SpeechConnection } from "./client";
+export { systemClock, VirtualClock } from "./clock";
+export type { Clock } from "./clock";
+export { SpeechApiError, isInUse, isNotFound, isThrottled } from "./errors";
+export { idFromSelf, ref } from "./ids";
+export type { ListOptions } from "./paging";
+export { PollDeadlineExceededError, pollUntilTerminal } from "./polling";
+export type { PollOptions } from "./polling";
+export { DEFAULT_RATE_LIMIT } from "./rate-budget";
+export type { RateLimit } from "./rate-budget";
