@@ -1,0 +1,103 @@
+// Program-side lookups (reads only, like data sources; they may run during preview): the newest base model that
+// can still be trained on, and the model an endpoint serves right now.
+import * as pulumi from "@pulumi/pulumi";
+import type * as m from "../speech-api/models";
+import { SpeechClient } from "../speech-api";
+import type { DatasetKind } from "./checks";
+import { IDENTITY_TAG_KEYS } from "./checks";
+
+export interface GetBaseModelArgs {
+  speech: { endpoint: string; key?: string };
+  locale: string;
+  /** Dataset kinds the model must accept for adaptation (default: Language). */
+  adaptationKinds?: DatasetKind[];
+  /** Days that must remain before the adaptation (training) deprecation date (default 30). */
+  minAdaptationDaysLeft?: number;
+  /** Only models that can back an endpoint (default true). */
+  requireEndpoints?: boolean;
+  /** For tests: "now" in epoch ms. */
+  now?: number;
+}
+
+export interface BaseModelResult {
+  id: string;
+  self: string;
+  displayName: string;
+  locale: string;
+  createdDateTime: string | null;
+  adaptationExpiry: string | null;
+  transcriptionExpiry: string | null;
+  supportsAdaptationsWith: string[];
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Pure selection rule, separated for tests: newest first among models that qualify. */
+export function selectBaseModel(models: m.BaseModel[], args: Omit<GetBaseModelArgs, "speech">): BaseModelResult {
+  const kinds = args.adaptationKinds?.length ? args.adaptationKinds : ["Language"];
+  const minDays = args.minAdaptationDaysLeft ?? 30;
+  const now = args.now ?? Date.now();
+  const needEndpoints = args.requireEndpoints ?? true;
+  const ofLocale = models.filter((b) => b.locale === args.locale);
+  const why: string[] = [];
+  const ok = ofLocale.filter((b) => {
+    const f = b.properties?.features;
+    const adapt = b.properties?.deprecationDates?.adaptationDateTime;
+    const missing = kinds.filter((k) => !(f?.supportsAdaptationsWith ?? []).includes(k as m.DatasetKind));
+    if (missing.length) return why.push(`${b.displayName}: no adaptation with ${missing.join(", ")}`), false;
+    if (needEndpoints && f?.supportsEndpoints === false) return why.push(`${b.displayName}: cannot back an endpoint`), false;
+    if (adapt && Date.parse(adapt) - now < minDays * DAY) {
+      return why.push(`${b.displayName}: adaptation ends ${adapt.slice(0, 10)} (< ${minDays} days away)`), false;
+    }
+    return true;
+  });
+  ok.sort((a, b) => Date.parse(b.createdDateTime ?? "0") - Date.parse(a.createdDateTime ?? "0"));
+  const best = ok[0];
+  if (!best) {
+    throw new Error(
+      `getBaseModel: no base model for locale ${args.locale} supports adaptation with ${kinds.join(", ")} ` +
+        `with at least ${minDays} days before its adaptation date` +
+        (ofLocale.length ? ` (${why.join("; ")})` : ` (the Speech resource lists no base model for ${args.locale})`),
+    );
+  }
+  return {
+    id: new URL(best.self as string).pathname.split("/").pop() as string,
+    self: best.self as string,
+    displayName: best.displayName,
+    locale: best.locale,
+    createdDateTime: best.createdDateTime ?? null,
+    adaptationExpiry: best.properties?.deprecationDates?.adaptationDateTime ?? null,
+    transcriptionExpiry: best.properties?.deprecationDates?.transcriptionDateTime ?? null,
+    supportsAdaptationsWith: best.properties?.features?.supportsAdaptationsWith ?? [],
+  };
+}
+
+/** The newest base model for a locale that supports the needed adaptation and is at least N days from its adaptation date. */
+export async function getBaseModel(args: GetBaseModelArgs): Promise<BaseModelResult> {
+  const client = new SpeechClient({ endpoint: args.speech.endpoint, key: args.speech.key || undefined });
+  let models: m.BaseModel[];
+  try {
+    models = await client.listBaseModels({ filter: `locale eq '${args.locale}'` });
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode !== 400) throw e;
+    models = await client.listBaseModels();
+  }
+  return selectBaseModel(models, args);
+}
+
+/** `getBaseModel` over `pulumi.Input`s, for programs. */
+export function getBaseModelOutput(args: { [K in keyof GetBaseModelArgs]: pulumi.Input<GetBaseModelArgs[K]> }): pulumi.Output<BaseModelResult> {
+  return pulumi.output(args).apply((a) => getBaseModel(a as GetBaseModelArgs));
+}
+
+/**
+ * The model an Endpoint managed by this stack serves now (found by its identity tag), or undefined when there is
+ * none yet. Lets an evaluation compare a candidate against what is live without a dependency cycle.
+ */
+export async function findServedModel(args: { speech: { endpoint: string; key?: string }; endpointName: string; project?: string; stack?: string }): Promise<string | undefined> {
+  const client = new SpeechClient({ endpoint: args.speech.endpoint, key: args.speech.key || undefined });
+  const tag = `${args.project ?? pulumi.getProject()}/${args.stack ?? pulumi.getStack()}/Endpoint/${args.endpointName}`;
+  const endpoints = await client.listEndpoints();
+  const mine = endpoints.find((e) => e.customProperties?.[IDENTITY_TAG_KEYS[0]] === tag);
+  return mine?.model?.self;
+}

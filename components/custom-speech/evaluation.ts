@@ -1,0 +1,125 @@
+// Evaluation: compares a baseline (model1) with a candidate (model2) on a test dataset and acts as a quality gate.
+// The gate's outcome is `approvedModel`, set only when it passes; a failing gate fails the `up` (keeping the
+// evaluation in state so it is not re-run) and nothing deployed from `approvedModel` changes.
+import * as pulumi from "@pulumi/pulumi";
+import type * as m from "../speech-api/models";
+import { defineSpeechResource, type ResourceSpec } from "./core";
+import { SpeechResource, type CommonArgs } from "./resource";
+
+export interface GateResult {
+  passed: boolean;
+  /** Percentage points model2 gains over model1 (positive = fewer errors). */
+  improvement: number;
+  failures: string[];
+}
+
+/** The gate rule, pure: WERs are percentages as the service reports them. */
+export function evaluateGate(wer1: number, wer2: number, gate: { maxWordErrorRate?: number; minWordErrorRateImprovement?: number }): GateResult {
+  const improvement = Math.round((wer1 - wer2) * 1000) / 1000;
+  const failures: string[] = [];
+  if (gate.maxWordErrorRate !== undefined && wer2 > gate.maxWordErrorRate) {
+    failures.push(`candidate WER ${wer2}% is above maxWordErrorRate ${gate.maxWordErrorRate}%`);
+  }
+  if (gate.minWordErrorRateImprovement !== undefined && improvement < gate.minWordErrorRateImprovement) {
+    failures.push(`improvement ${improvement} points (baseline WER ${wer1}% → candidate WER ${wer2}%) is below minWordErrorRateImprovement ${gate.minWordErrorRateImprovement} points`);
+  }
+  return { passed: failures.length === 0, improvement, failures };
+}
+
+export const evaluationSpec: ResourceSpec<m.Evaluation> = {
+  kind: "Evaluation",
+  inputKeys: ["locale", "project", "model1", "model2", "dataset", "maxWordErrorRate", "minWordErrorRateImprovement"],
+  replaceKeys: ["model1", "model2", "dataset", "locale"],
+  patchKeys: ["project"],
+  localKeys: ["maxWordErrorRate", "minWordErrorRateImprovement"],
+  references: { project: "projects", model1: "models", model2: "models", dataset: "datasets" },
+  defaultWaitMinutes: 60,
+  validate(c) {
+    c.locale();
+    c.reference("project", "project");
+    c.reference("model1", "baseline model", true);
+    c.reference("model2", "candidate model", true);
+    c.reference("dataset", "test dataset", true);
+    c.number("maxWordErrorRate", 0, 100);
+    c.number("minWordErrorRateImprovement", -100, 100);
+  },
+  api: {
+    create: (c, body) => c.createEvaluation(body),
+    get: (c, id) => c.getEvaluation(id),
+    list: (c, filter) => c.listEvaluations({ filter }),
+    update: (c, id, patch) => c.updateEvaluation(id, patch),
+    remove: (c, id) => c.deleteEvaluation(id),
+    wait: (c, id, o) => c.waitForEvaluation(id, o),
+  },
+  createBody: (i, rc) => ({
+    displayName: i.displayName,
+    description: i.description,
+    locale: i.locale,
+    project: i.project ? rc.ref(i.project, "projects") : undefined,
+    model1: rc.ref(i.model1, "models"),
+    model2: rc.ref(i.model2, "models"),
+    dataset: rc.ref(i.dataset, "datasets"),
+  }),
+  patchBody: (i, changed, rc) => (changed.includes("project") && i.project ? { project: rc.ref(i.project, "projects") } : {}),
+  outputs(e, i) {
+    const p = e.properties ?? {};
+    const done = e.status === "Succeeded" && typeof p.wordErrorRate1 === "number" && typeof p.wordErrorRate2 === "number";
+    const gate = done ? evaluateGate(p.wordErrorRate1 as number, p.wordErrorRate2 as number, { maxWordErrorRate: i.maxWordErrorRate, minWordErrorRateImprovement: i.minWordErrorRateImprovement }) : undefined;
+    return {
+      wordErrorRate1: p.wordErrorRate1 ?? null,
+      wordErrorRate2: p.wordErrorRate2 ?? null,
+      sentenceErrorRate1: p.sentenceErrorRate1 ?? null,
+      sentenceErrorRate2: p.sentenceErrorRate2 ?? null,
+      tokenErrorRate1: p.tokenErrorRate1 ?? null,
+      tokenErrorRate2: p.tokenErrorRate2 ?? null,
+      wordErrorRateImprovement: gate?.improvement ?? null,
+      passed: gate ? gate.passed : null,
+      gateFailures: gate?.failures ?? [],
+      // The only thing downstream resources should consume: absent unless the gate passed.
+      approvedModel: gate?.passed ? (e.model2?.self ?? i.model2) : null,
+    };
+  },
+  verdict: (outs, i) =>
+    outs.passed === false
+      ? `Evaluation gate failed for ${i.displayName}: ${(outs.gateFailures as string[]).join("; ")}. ` +
+        `Baseline (model1) WER ${outs.wordErrorRate1}%, candidate (model2) WER ${outs.wordErrorRate2}%. Nothing downstream was changed.`
+      : undefined,
+  refreshedInputs: (e) => ({ displayName: e.displayName, description: e.description, locale: e.locale, project: e.project?.self }),
+  inUseHint: "the service refused to delete it",
+};
+
+const provider = defineSpeechResource(evaluationSpec);
+
+export interface EvaluationArgs extends CommonArgs {
+  locale: pulumi.Input<string>;
+  project?: pulumi.Input<string>;
+  /** Baseline: the base model, or the model an endpoint serves now (self URI or id). */
+  model1: pulumi.Input<string>;
+  /** Candidate model (self URI or id). */
+  model2: pulumi.Input<string>;
+  /** Test dataset (Acoustic or AudioFiles with transcripts). */
+  dataset: pulumi.Input<string>;
+  /** Gate: the candidate's WER (percent) must not exceed this. */
+  maxWordErrorRate?: pulumi.Input<number>;
+  /** Gate: the candidate must beat the baseline by at least this many percentage points. */
+  minWordErrorRateImprovement?: pulumi.Input<number>;
+}
+
+export class Evaluation extends SpeechResource {
+  declare readonly wordErrorRate1: pulumi.Output<number | null>;
+  declare readonly wordErrorRate2: pulumi.Output<number | null>;
+  declare readonly sentenceErrorRate1: pulumi.Output<number | null>;
+  declare readonly sentenceErrorRate2: pulumi.Output<number | null>;
+  declare readonly tokenErrorRate1: pulumi.Output<number | null>;
+  declare readonly tokenErrorRate2: pulumi.Output<number | null>;
+  declare readonly wordErrorRateImprovement: pulumi.Output<number | null>;
+  declare readonly passed: pulumi.Output<boolean | null>;
+  /** model2's self URI when the gate passed; deploy endpoints from this. */
+  declare readonly approvedModel: pulumi.Output<string>;
+
+  constructor(name: string, args: EvaluationArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = ["wordErrorRate1", "wordErrorRate2", "sentenceErrorRate1", "sentenceErrorRate2", "tokenErrorRate1", "tokenErrorRate2",
+      "wordErrorRateImprovement", "passed", "gateFailures", "approvedModel"];
+    super(provider, "Evaluation", name, { ...args }, outputs, opts);
+  }
+}

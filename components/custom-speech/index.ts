@@ -1,0 +1,10 @@
+// Custom Speech entities as Pulumi resources (dynamic providers over the Speech to text REST API 2025-10-15).
+export { Project, type ProjectArgs } from "./project";
+export { Dataset, hashFile, type DatasetArgs } from "./dataset";
+export { Model, type ModelArgs } from "./model";
+export { Evaluation, evaluateGate, type EvaluationArgs } from "./evaluation";
+export { Endpoint, type EndpointArgs } from "./endpoint";
+export { getBaseModel, getBaseModelOutput, findServedModel, selectBaseModel, type BaseModelResult, type GetBaseModelArgs } from "./base-model";
+export { DATASET_KINDS, type DatasetKind } from "./checks";
+export type { SpeechConnectionInput, CommonArgs } from "./resource";
+export type { Tuning } from "./core";
