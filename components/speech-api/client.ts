@@ -38,6 +38,8 @@ export interface SpeechClientOptions {
   clock?: Clock;
   /** Extra CA (PEM) to trust, for a local HTTPS emulator. */
   tlsCa?: string;
+  /** Transport override (Azure SDK convention), e.g. to script responses in unit tests. */
+  httpClient?: HttpClient;
 }
 
 /** The largest block the service accepts in one `PUT /datasets/{id}/blocks`. */
@@ -106,6 +108,7 @@ export class SpeechClient {
       throw new TypeError("SpeechConnection.key must be a non-empty string (or omitted to use Microsoft Entra ID)");
     }
     this.clock = options.clock ?? systemClock;
+    this.httpClient = options.httpClient;
     this.secrets = [connection.key];
     const rateLimit = options.rateLimit === false ? false : validateRateLimit(options.rateLimit ?? DEFAULT_RATE_LIMIT);
     this.pipeline = createSpeechPipeline({

@@ -14,8 +14,9 @@ export const systemClock: Clock = {
 
 /**
  * A clock whose `sleep` advances virtual time instantly, so hours of polling or rate-limited traffic
- * run in milliseconds. Concurrent sleepers each advance time by their own amount (good enough for
- * the single-sleeper loops in this package).
+ * run in milliseconds. It first lets already-queued work run at the current time (one event-loop
+ * turn). Concurrent sleepers each advance time by their own amount (good enough for the
+ * single-sleeper loops in this package).
  */
 export class VirtualClock implements Clock {
   sleeps: number[] = [];
@@ -26,6 +27,7 @@ export class VirtualClock implements Clock {
   async sleep(ms: number, abortSignal?: AbortSignal): Promise<void> {
     if (abortSignal?.aborted) throw new abortController.AbortError("The operation was aborted.");
     this.sleeps.push(ms);
+    await new Promise<void>((resolve) => setImmediate(resolve));
     this.time += Math.max(0, ms);
   }
 }
