@@ -1,0 +1,249 @@
+// Offline rules of every Custom Speech resource: what is rejected before anything is sent, and what a change
+// means (PATCH in place or replace). No emulator: these run in milliseconds.
+import { UNKNOWN } from "./checks";
+import { checkInputs, diffInputs, identityTags, type ResourceSpec } from "./core";
+import { datasetSpec } from "./dataset";
+import { endpointSpec } from "./endpoint";
+import { evaluateGate, evaluationSpec } from "./evaluation";
+import { modelSpec } from "./model";
+import { projectSpec } from "./project";
+import { selectBaseModel } from "./base-model";
+
+const ID1 = "11111111-1111-4111-8111-111111111111";
+const ID2 = "22222222-2222-4222-8222-222222222222";
+const ID3 = "33333333-3333-4333-8333-333333333333";
+const HOST = "https://contoso.cognitiveservices.azure.com/speechtotext";
+const self = (col: string, id: string) => `${HOST}/${col}/${id}?api-version=2025-10-15`;
+const speech = { endpoint: "https://contoso.cognitiveservices.azure.com", key: "k" };
+const identity = { project: "p", stack: "s", name: "r" };
+
+const valid: Record<string, [ResourceSpec<any>, Record<string, unknown>]> = {
+  Project: [projectSpec, { speech, __identity: identity, locale: "en-US" }],
+  Dataset: [datasetSpec, { speech, __identity: identity, locale: "en-US", kind: "Language", contentUrl: "https://acct.blob.core.windows.net/c/a.txt?sig=x" }],
+  Model: [modelSpec, { speech, __identity: identity, locale: "en-US", datasets: [self("datasets", ID1)], baseModel: self("models/base", ID2) }],
+  Evaluation: [evaluationSpec, { speech, __identity: identity, locale: "en-US", model1: self("models/base", ID2), model2: ID3, dataset: ID1, maxWordErrorRate: 10 }],
+  Endpoint: [endpointSpec, { speech, __identity: identity, locale: "en-US", model: self("models", ID3) }],
+};
+
+function failuresOf(kind: keyof typeof valid, overrides: Record<string, unknown>) {
+  const [spec, base] = valid[kind];
+  const news = { ...base, ...overrides };
+  for (const [k, v] of Object.entries(overrides)) if (v === undefined) delete news[k];
+  return checkInputs(spec, news).failures;
+}
+
+describe("check accepts well-formed inputs for every resource", () => {
+  it.each(Object.keys(valid))("%s", (kind) => {
+    expect(failuresOf(kind as keyof typeof valid, {})).toEqual([]);
+  });
+
+  it("defaults the displayName to the Pulumi resource name and drops undefined values", () => {
+    const { inputs } = checkInputs(projectSpec, { speech, __identity: identity, locale: "en-US", description: undefined });
+    expect(inputs.displayName).toBe("r");
+    expect("description" in inputs).toBe(false);
+  });
+});
+
+// Each row: resource, bad input, the property the failure must name, a fragment of the reason (allowed values).
+const badInputs: [keyof typeof valid, Record<string, unknown>, string, string][] = [
+  ["Project", { locale: "english" }, "locale", "BCP-47"],
+  ["Project", { locale: "EN-us" }, "locale", "en-US"],
+  ["Project", { locale: undefined }, "locale", "required"],
+  ["Project", { locale: 42 }, "locale", "BCP-47"],
+  ["Project", { speech: undefined }, "speech", "endpoint"],
+  ["Project", { speech: { key: "k" } }, "speech.endpoint", "required"],
+  ["Project", { speech: { endpoint: "http://contoso.cognitiveservices.azure.com" } }, "speech.endpoint", "https"],
+  ["Project", { speech: { endpoint: "not a url" } }, "speech.endpoint", "absolute URL"],
+  ["Project", { speech: { endpoint: "https://x.example", key: 7 } }, "speech.key", "string"],
+  ["Project", { displayName: "x".repeat(300) }, "displayName", "at most 256"],
+  ["Project", { customProperties: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, "v"])) }, "customProperties", "at most 8 entries"],
+  ["Project", { customProperties: { ["k".repeat(65)]: "v" } }, `customProperties.${"k".repeat(65)}`, "64 characters"],
+  ["Project", { customProperties: { k: "v".repeat(257) } }, "customProperties.k", "256 characters"],
+  ["Project", { customProperties: { "pulumi-resource": "x" } }, "customProperties.pulumi-resource", "reserved"],
+  ["Project", { customProperties: { k: 5 } }, "customProperties.k", "strings"],
+  ["Project", { customProperties: ["a"] }, "customProperties", "map of string"],
+  ["Project", { waitMinutes: -1 }, "waitMinutes", "from 0 to"],
+  ["Dataset", { kind: "Audio" }, "kind", "Acoustic, AudioFiles, Language, LanguageMarkdown, Pronunciation, OutputFormatting"],
+  ["Dataset", { kind: undefined }, "kind", "required"],
+  ["Dataset", { contentUrl: "ftp://server/data.zip" }, "contentUrl", "https"],
+  ["Dataset", { contentUrl: "http://acct.blob.core.windows.net/c/a.txt" }, "contentUrl", "localhost"],
+  ["Dataset", { contentUrl: undefined }, "contentUrl", "exactly one of contentUrl"],
+  ["Dataset", { file: "data.txt" }, "contentUrl", "exactly one of contentUrl"],
+  ["Dataset", { contentUrl: undefined, file: "data.txt" }, "contentHash", "required with file"],
+  ["Dataset", { project: "my-project" }, "project", "project self URI"],
+  ["Model", { datasets: [] }, "datasets", "at least 1 dataset"],
+  ["Model", { datasets: undefined }, "datasets", "required"],
+  ["Model", { datasets: ["nope"] }, "datasets[0]", "dataset self URI"],
+  ["Model", { datasets: "x" }, "datasets", "list of dataset references"],
+  ["Model", { customModelWeightPercent: 0 }, "customModelWeightPercent", "from 1 to 100"],
+  ["Model", { customModelWeightPercent: 101 }, "customModelWeightPercent", "from 1 to 100"],
+  ["Model", { customModelWeightPercent: 12.5 }, "customModelWeightPercent", "an integer"],
+  ["Model", { baseModel: "https://x.example/speechtotext/models/base/latest" }, "baseModel", "base model self URI"],
+  ["Evaluation", { maxWordErrorRate: 120 }, "maxWordErrorRate", "from 0 to 100"],
+  ["Evaluation", { maxWordErrorRate: -1 }, "maxWordErrorRate", "from 0 to 100"],
+  ["Evaluation", { maxWordErrorRate: "5" }, "maxWordErrorRate", "a number"],
+  ["Evaluation", { minWordErrorRateImprovement: 101 }, "minWordErrorRateImprovement", "from -100 to 100"],
+  ["Evaluation", { model1: undefined }, "model1", "required"],
+  ["Evaluation", { dataset: 12 }, "dataset", "test dataset self URI or id"],
+  ["Endpoint", { model: undefined }, "model", "required"],
+  ["Endpoint", { loggingEnabled: "yes" }, "loggingEnabled", "true or false"],
+  ["Endpoint", { locale: "en_US" }, "locale", "BCP-47"],
+];
+
+describe("check rejects bad input naming the property and the allowed values", () => {
+  it("covers at least 25 distinct bad inputs", () => {
+    expect(new Set(badInputs.map((b) => JSON.stringify(b))).size).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(badInputs)("%s %j → %s", (kind, overrides, property, reason) => {
+    const failures = failuresOf(kind, overrides);
+    const hit = failures.find((f) => f.property === property);
+    expect(hit).toBeDefined();
+    expect(hit!.reason).toContain(reason);
+  });
+});
+
+describe("check tolerates values unknown during preview", () => {
+  it.each(Object.keys(valid))("%s with every input unknown except the identity", (kind) => {
+    const [spec, base] = valid[kind];
+    const news: Record<string, unknown> = { __identity: identity };
+    for (const k of Object.keys(base)) if (k !== "__identity") news[k] = UNKNOWN;
+    // Dataset needs exactly one content source; an unknown one counts as given.
+    expect(checkInputs(spec, news).failures).toEqual([]);
+  });
+
+  it("an unknown dataset inside a model's list is not checked", () => {
+    expect(failuresOf("Model", { datasets: [self("datasets", ID1), UNKNOWN] })).toEqual([]);
+  });
+});
+
+function stored(kind: keyof typeof valid, overrides: Record<string, unknown> = {}) {
+  const [spec, base] = valid[kind];
+  return { spec, olds: { ...checkInputs(spec, base).inputs, self: "x", status: "Succeeded", __provider: "old code" }, news: { ...checkInputs(spec, { ...base, ...overrides }).inputs, __provider: "new code" } };
+}
+
+describe("diff follows the service's replace-vs-update table", () => {
+  const table: [keyof typeof valid, Record<string, unknown>, "replace" | "update"][] = [
+    ["Project", { locale: "de-DE" }, "replace"],
+    ["Project", { displayName: "new" }, "update"],
+    ["Project", { description: "d" }, "update"],
+    ["Project", { foundryProjectName: "f" }, "update"],
+    ["Project", { customProperties: { team: "a" } }, "update"],
+    ["Dataset", { kind: "Acoustic" }, "replace"],
+    ["Dataset", { locale: "de-DE" }, "replace"],
+    ["Dataset", { contentUrl: "https://acct.blob.core.windows.net/c/b.txt?sig=x" }, "replace"],
+    ["Dataset", { contentHash: "sha256:abc" }, "replace"],
+    ["Dataset", { project: self("projects", ID1) }, "update"],
+    ["Dataset", { displayName: "renamed" }, "update"],
+    ["Model", { baseModel: self("models/base", ID1) }, "replace"],
+    ["Model", { datasets: [self("datasets", ID1), self("datasets", ID2)] }, "replace"],
+    ["Model", { locale: "de-DE" }, "replace"],
+    ["Model", { customModelWeightPercent: 50 }, "replace"],
+    ["Model", { project: self("projects", ID1) }, "update"],
+    ["Model", { description: "better" }, "update"],
+    ["Evaluation", { model2: ID1 }, "replace"],
+    ["Evaluation", { model1: self("models", ID1) }, "replace"],
+    ["Evaluation", { dataset: ID2 }, "replace"],
+    ["Evaluation", { maxWordErrorRate: 5 }, "update"],
+    ["Evaluation", { minWordErrorRateImprovement: 1 }, "update"],
+    ["Endpoint", { model: self("models", ID1) }, "update"],
+    ["Endpoint", { loggingEnabled: true }, "update"],
+    ["Endpoint", { locale: "de-DE" }, "replace"],
+    ["Endpoint", { speech: { endpoint: "https://other.cognitiveservices.azure.com", key: "k" } }, "replace"],
+  ];
+
+  it.each(table)("%s %j → %s", (kind, overrides, expected) => {
+    const { spec, olds, news } = stored(kind, overrides);
+    const d = diffInputs(spec, olds, news);
+    expect(d.changes).toBe(true);
+    const key = Object.keys(overrides)[0];
+    if (expected === "replace") expect(d.replaces).toEqual([key]);
+    else expect(d.replaces).toEqual([]);
+  });
+
+  it.each(Object.keys(valid))("%s: new provider code, a rotated key or new wait/poll knobs are not a change", (kind) => {
+    const { spec, olds, news } = stored(kind as keyof typeof valid, { speech: { ...speech, key: "rotated" }, waitMinutes: 5, tuning: { pollIntervalSeconds: 1 } });
+    expect(diffInputs(spec, olds, news)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("the same entity written as an id, a self URI or with another api-version is not a change", () => {
+    const { spec, olds, news } = stored("Endpoint", { model: `${HOST}/models/${ID3}?api-version=2024-11-15` });
+    expect(diffInputs(spec, olds, news).changes).toBe(false);
+    const e = stored("Evaluation", { model2: self("models", ID3) });
+    expect(diffInputs(e.spec, e.olds, e.news).changes).toBe(false);
+  });
+
+  it("a model's datasets in another order are the same training set", () => {
+    const two = [self("datasets", ID1), self("datasets", ID2)];
+    const { spec, olds: base } = stored("Model");
+    const olds = { ...base, datasets: two };
+    const news = { ...base, datasets: [...two].reverse() };
+    expect(diffInputs(spec, olds, news).changes).toBe(false);
+  });
+
+  it("a rotated SAS token in a dataset's contentUrl is not new data", () => {
+    const { spec, olds, news } = stored("Dataset", { contentUrl: "https://acct.blob.core.windows.net/c/a.txt?sig=rotated" });
+    expect(diffInputs(spec, olds, news).changes).toBe(false);
+  });
+
+  it("an unknown create-only input previews as a replace (a retrain), an unknown in-place input as an update", () => {
+    const m = stored("Model", { datasets: [UNKNOWN] });
+    expect(diffInputs(m.spec, m.olds, m.news)).toMatchObject({ changes: true, replaces: ["datasets"] });
+    const e = stored("Endpoint", { model: UNKNOWN });
+    expect(diffInputs(e.spec, e.olds, e.news)).toMatchObject({ changes: true, replaces: [] });
+  });
+});
+
+describe("identity tags", () => {
+  it("name the Pulumi resource and change with create-only inputs only", () => {
+    const base = checkInputs(modelSpec, valid.Model[1]).inputs as any;
+    const tags = identityTags(modelSpec, base);
+    expect(tags["pulumi-resource"]).toBe("p/s/Model/r");
+    expect(identityTags(modelSpec, { ...base, description: "other" })).toEqual(tags);
+    expect(identityTags(modelSpec, { ...base, customModelWeightPercent: 30 })["pulumi-inputs"]).not.toBe(tags["pulumi-inputs"]);
+  });
+});
+
+describe("evaluation gate", () => {
+  it("passes when the candidate is under the maximum and improves enough", () => {
+    expect(evaluateGate(12, 8, { maxWordErrorRate: 10, minWordErrorRateImprovement: 2 })).toEqual({ passed: true, improvement: 4, failures: [] });
+  });
+  it("fails on a WER above the maximum, naming both figures and the threshold", () => {
+    const g = evaluateGate(12, 11, { maxWordErrorRate: 10 });
+    expect(g.passed).toBe(false);
+    expect(g.failures[0]).toContain("11%");
+    expect(g.failures[0]).toContain("maxWordErrorRate 10%");
+  });
+  it("fails on too small an improvement over the baseline", () => {
+    const g = evaluateGate(12, 11.5, { minWordErrorRateImprovement: 1 });
+    expect(g).toMatchObject({ passed: false, improvement: 0.5 });
+    expect(g.failures[0]).toContain("baseline WER 12%");
+  });
+  it("with no thresholds, any finished evaluation passes", () => {
+    expect(evaluateGate(5, 30, {}).passed).toBe(true);
+  });
+});
+
+describe("getBaseModel selection", () => {
+  const now = Date.parse("2026-01-01T00:00:00Z");
+  const bm = (id: string, created: string, adaptation: string, kinds: string[]) => ({
+    self: self("models/base", id), displayName: `bm-${id.slice(0, 1)}`, locale: "en-US", createdDateTime: created,
+    properties: { deprecationDates: { adaptationDateTime: adaptation, transcriptionDateTime: "2028-01-01T00:00:00Z" }, features: { supportsAdaptationsWith: kinds as any, supportsEndpoints: true } },
+  });
+  const models = [
+    bm(ID1, "2024-01-01T00:00:00Z", "2026-06-01T00:00:00Z", ["Language", "Acoustic"]),
+    bm(ID2, "2025-06-01T00:00:00Z", "2026-01-20T00:00:00Z", ["Language", "Acoustic"]),
+    bm(ID3, "2025-09-01T00:00:00Z", "2027-01-01T00:00:00Z", ["Language"]),
+  ];
+
+  it("picks the newest model supporting the needed adaptation", () => {
+    expect(selectBaseModel(models, { locale: "en-US", adaptationKinds: ["Language"], now }).id).toBe(ID3);
+  });
+  it("skips models whose adaptation date is closer than the minimum", () => {
+    expect(selectBaseModel(models, { locale: "en-US", adaptationKinds: ["Acoustic"], minAdaptationDaysLeft: 30, now }).id).toBe(ID1);
+  });
+  it("explains why nothing qualifies", () => {
+    expect(() => selectBaseModel(models, { locale: "en-US", adaptationKinds: ["Pronunciation"], now })).toThrow(/no base model for locale en-US supports adaptation with Pronunciation.*no adaptation with Pronunciation/);
+    expect(() => selectBaseModel(models, { locale: "fr-FR", now })).toThrow(/lists no base model for fr-FR/);
+  });
+});
