@@ -98,19 +98,16 @@ export function acquire(key: string, limit: RateLimit, clock: Clock, abortSignal
   const state = budgetFor(key);
   return new Promise<void>((resolve, reject) => {
     if (abortSignal?.aborted) return reject(new abortController.AbortError("The operation was aborted."));
+    // Declared in dependency order: Pulumi's closure serializer rejects use-before-declaration.
+    const waiter: Waiter = { limit, clock, resolve, reject };
     const onAbort = (): void => {
       const i = state.waiters.indexOf(waiter);
       if (i >= 0) state.waiters.splice(i, 1);
       reject(new abortController.AbortError("The operation was aborted."));
     };
-    const waiter: Waiter = {
-      limit,
-      clock,
-      resolve: () => {
-        abortSignal?.removeEventListener("abort", onAbort);
-        resolve();
-      },
-      reject,
+    waiter.resolve = () => {
+      abortSignal?.removeEventListener("abort", onAbort);
+      resolve();
     };
     abortSignal?.addEventListener("abort", onAbort, { once: true });
     state.waiters.push(waiter);
