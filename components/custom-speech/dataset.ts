@@ -62,7 +62,8 @@ export const datasetSpec: ResourceSpec<m.Dataset> = {
   inUseHint: "a model or an evaluation still uses this dataset; delete or retrain those first",
 };
 
-const provider = defineSpeechResource(datasetSpec);
+/** The serialized provider (exported for engine-contract tests). */
+export const datasetProvider = defineSpeechResource(datasetSpec);
 
 export interface DatasetArgs extends CommonArgs {
   kind: pulumi.Input<DatasetKind>;
@@ -98,7 +99,7 @@ export class Dataset extends SpeechResource {
   constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
     const contentHash = args.contentHash ?? (args.file ? pulumi.output(args.file).apply(hashFile) : undefined);
     super(
-      provider,
+      datasetProvider,
       "Dataset",
       name,
       { ...args, contentHash },

@@ -57,7 +57,8 @@ export const endpointSpec: ResourceSpec<m.Endpoint> = {
   inUseHint: "the service refused to delete it",
 };
 
-const provider = defineSpeechResource(endpointSpec);
+/** The serialized provider (exported for engine-contract tests). */
+export const endpointProvider = defineSpeechResource(endpointSpec);
 
 export interface EndpointArgs extends CommonArgs {
   locale: pulumi.Input<string>;
@@ -76,6 +77,6 @@ export class Endpoint extends SpeechResource {
   declare readonly webSocketUrl: pulumi.Output<string>;
 
   constructor(name: string, args: EndpointArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, "Endpoint", name, { ...args }, ["locale", "model", "servedModel", "webSocketUrl"], opts);
+    super(endpointProvider, "Endpoint", name, { ...args }, ["locale", "model", "servedModel", "webSocketUrl"], opts);
   }
 }

@@ -88,7 +88,8 @@ export const evaluationSpec: ResourceSpec<m.Evaluation> = {
   inUseHint: "the service refused to delete it",
 };
 
-const provider = defineSpeechResource(evaluationSpec);
+/** The serialized provider (exported for engine-contract tests). */
+export const evaluationProvider = defineSpeechResource(evaluationSpec);
 
 export interface EvaluationArgs extends CommonArgs {
   locale: pulumi.Input<string>;
@@ -120,6 +121,6 @@ export class Evaluation extends SpeechResource {
   constructor(name: string, args: EvaluationArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = ["wordErrorRate1", "wordErrorRate2", "sentenceErrorRate1", "sentenceErrorRate2", "tokenErrorRate1", "tokenErrorRate2",
       "wordErrorRateImprovement", "passed", "gateFailures", "approvedModel"];
-    super(provider, "Evaluation", name, { ...args }, outputs, opts);
+    super(evaluationProvider, "Evaluation", name, { ...args }, outputs, opts);
   }
 }

@@ -46,7 +46,8 @@ export const modelSpec: ResourceSpec<m.CustomModel> = {
   inUseHint: "an endpoint still serves it or an evaluation uses it; delete or re-point the endpoint (and delete the evaluation) first",
 };
 
-const provider = defineSpeechResource(modelSpec);
+/** The serialized provider (exported for engine-contract tests). */
+export const modelProvider = defineSpeechResource(modelSpec);
 
 export interface ModelArgs extends CommonArgs {
   locale: pulumi.Input<string>;
@@ -67,6 +68,6 @@ export class Model extends SpeechResource {
   declare readonly features: pulumi.Output<m.CustomModelFeatures | null>;
 
   constructor(name: string, args: ModelArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, "Model", name, { ...args }, ["locale", "resolvedBaseModel", "transcriptionExpiry", "features"], opts);
+    super(modelProvider, "Model", name, { ...args }, ["locale", "resolvedBaseModel", "transcriptionExpiry", "features"], opts);
   }
 }

@@ -28,7 +28,8 @@ export const projectSpec: ResourceSpec<m.Project & { status?: string }> = {
   inUseHint: "it still contains datasets, models, evaluations or endpoints; delete those first",
 };
 
-const provider = defineSpeechResource(projectSpec);
+/** The serialized provider (exported for engine-contract tests). */
+export const projectProvider = defineSpeechResource(projectSpec);
 
 export interface ProjectArgs extends CommonArgs {
   locale: pulumi.Input<string>;
@@ -40,6 +41,6 @@ export class Project extends SpeechResource {
   declare readonly foundryProjectName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, "Project", name, { ...args }, ["locale", "foundryProjectName"], opts);
+    super(projectProvider, "Project", name, { ...args }, ["locale", "foundryProjectName"], opts);
   }
 }

@@ -1,0 +1,171 @@
+// Drives dynamic providers through the real `@pulumi/pulumi/cmd/dynamic-provider` gRPC server, the way the Pulumi
+// engine does (no CLI needed): providers are closure-serialized exactly like `pulumi.dynamic.Resource` does, and
+// every call carries `__provider`. Partial failures come back as `ErrorResourceInitFailed`.
+import { spawn, type ChildProcess } from "child_process";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+
+const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+// One copy of grpc-js/protobuf: the ones @pulumi/pulumi's generated stubs use.
+const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
+const structpb = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
+const providerGrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const providerPb = require("@pulumi/pulumi/proto/provider_pb");
+const statusPb = require("@pulumi/pulumi/proto/status_pb");
+
+export type Props = Record<string, any>;
+
+/** What the engine would record for a resource: its id and last outputs (which include `__provider`). */
+export interface ResourceState {
+  id: string;
+  outputs: Props;
+}
+
+export interface DiffOutcome {
+  changes: "none" | "some" | "unknown";
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/** An RPC error; `initFailed` is set for a partial failure (the entity exists and stays in state). */
+export class ProviderCallError extends Error {
+  constructor(message: string, readonly code: number, readonly initFailed?: { id: string; properties: Props; reasons: string[] }) {
+    super(message);
+  }
+}
+
+/** The serialized provider text, produced exactly as `pulumi.dynamic.Resource` produces `__provider`. */
+export async function serializeProvider(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
+  const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+  return sf.text;
+}
+
+export class ProviderHarness {
+  private constructor(private readonly child: ChildProcess, private readonly client: any) {}
+
+  /** Starts the dynamic-provider server (cwd = project root, as the engine's plugin does) and connects. */
+  static async start(cwd = path.resolve(__dirname, "..", "..")): Promise<ProviderHarness> {
+    const child = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"], {
+      cwd,
+      env: { ...process.env, PULUMI_NODEJS_PROJECT: "harness" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const stderr: string[] = [];
+    child.stderr!.on("data", (d) => stderr.push(String(d)));
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (d) => {
+        out += String(d);
+        const m = /^(\d+)\s*$/m.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.once("exit", (code) => reject(new Error(`dynamic-provider exited with ${code}: ${stderr.join("")}`)));
+    });
+    const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const h = new ProviderHarness(child, client);
+    // Configure comes first, as with the engine.
+    const req = new providerPb.ConfigureRequest();
+    req.setArgs(structpb.Struct.fromJavaScript({}));
+    await h.call("configure", req);
+    return h;
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode === null) {
+      const exited = new Promise((r) => this.child.once("exit", r));
+      this.child.kill();
+      await exited;
+    }
+  }
+
+  private call(method: string, req: unknown): Promise<any> {
+    return new Promise((resolve, reject) => {
+      this.client[method](req, (err: any, resp: any) => {
+        if (!err) return resolve(resp);
+        reject(new ProviderCallError(err.details ?? err.message, err.code, initFailure(err)));
+      });
+    });
+  }
+
+  async check(olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+    const req = new providerPb.CheckRequest();
+    req.setUrn("urn:pulumi:test::harness::custom-speech:resource::r");
+    req.setOlds(structpb.Struct.fromJavaScript(olds));
+    req.setNews(structpb.Struct.fromJavaScript(news));
+    const resp = await this.call("check", req);
+    return {
+      inputs: resp.getInputs().toJavaScript(),
+      failures: resp.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
+  }
+
+  async diff(id: string, oldOutputs: Props, news: Props): Promise<DiffOutcome> {
+    const req = new providerPb.DiffRequest();
+    req.setId(id);
+    req.setUrn("urn:pulumi:test::harness::custom-speech:resource::r");
+    req.setOlds(structpb.Struct.fromJavaScript(oldOutputs));
+    req.setNews(structpb.Struct.fromJavaScript(news));
+    const resp = await this.call("diff", req);
+    const C = providerPb.DiffResponse.DiffChanges;
+    const changes = resp.getChanges() === C.DIFF_SOME ? "some" : resp.getChanges() === C.DIFF_NONE ? "none" : "unknown";
+    return { changes, replaces: resp.getReplacesList(), deleteBeforeReplace: resp.getDeletebeforereplace() };
+  }
+
+  /** A preview step: Check then (for an existing resource) Diff, with whatever unknowns the inputs hold. */
+  async preview(state: ResourceState | undefined, news: Props): Promise<{ inputs: Props; failures: unknown[]; diff?: DiffOutcome }> {
+    const checked = await this.check(state?.outputs ?? {}, news);
+    if (!state || checked.failures.length) return checked;
+    return { ...checked, diff: await this.diff(state.id, state.outputs, checked.inputs) };
+  }
+
+  async create(inputs: Props): Promise<ResourceState> {
+    const req = new providerPb.CreateRequest();
+    req.setUrn("urn:pulumi:test::harness::custom-speech:resource::r");
+    req.setProperties(structpb.Struct.fromJavaScript(inputs));
+    const resp = await this.call("create", req);
+    return { id: resp.getId(), outputs: resp.getProperties().toJavaScript() };
+  }
+
+  async update(state: ResourceState, news: Props): Promise<ResourceState> {
+    const req = new providerPb.UpdateRequest();
+    req.setId(state.id);
+    req.setUrn("urn:pulumi:test::harness::custom-speech:resource::r");
+    req.setOlds(structpb.Struct.fromJavaScript(state.outputs));
+    req.setNews(structpb.Struct.fromJavaScript(news));
+    const resp = await this.call("update", req);
+    return { id: state.id, outputs: resp.getProperties().toJavaScript() };
+  }
+
+  /** Refresh: returns undefined when the provider reports the entity gone. */
+  async read(state: ResourceState): Promise<(ResourceState & { inputs?: Props }) | undefined> {
+    const req = new providerPb.ReadRequest();
+    req.setId(state.id);
+    req.setUrn("urn:pulumi:test::harness::custom-speech:resource::r");
+    req.setProperties(structpb.Struct.fromJavaScript(state.outputs));
+    const resp = await this.call("read", req);
+    if (!resp.getId()) return undefined;
+    return { id: resp.getId(), outputs: resp.getProperties().toJavaScript(), inputs: resp.getInputs()?.toJavaScript() };
+  }
+
+  async delete(state: ResourceState): Promise<void> {
+    const req = new providerPb.DeleteRequest();
+    req.setId(state.id);
+    req.setUrn("urn:pulumi:test::harness::custom-speech:resource::r");
+    req.setProperties(structpb.Struct.fromJavaScript(state.outputs));
+    await this.call("delete", req);
+  }
+}
+
+/** Unpacks `grpc-status-details-bin` → google.rpc.Status → Any → pulumirpc.ErrorResourceInitFailed. */
+function initFailure(err: any): ProviderCallError["initFailed"] {
+  const bin = err?.metadata?.get?.("grpc-status-details-bin")?.[0];
+  if (!bin) return undefined;
+  const status = statusPb.Status.deserializeBinary(new Uint8Array(bin));
+  for (const any of status.getDetailsList()) {
+    if (any.getTypeName() !== "pulumirpc.ErrorResourceInitFailed") continue;
+    const detail = providerPb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+    return { id: detail.getId(), properties: detail.getProperties()?.toJavaScript() ?? {}, reasons: detail.getReasonsList() };
+  }
+  return undefined;
+}
