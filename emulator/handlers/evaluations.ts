@@ -1,0 +1,111 @@
+// Evaluations: compare model1 and model2 on a dataset. WER figures come from the scenario at creation time.
+import type { Evaluation } from "../../components/speech-api/models";
+import type { Ctx, Reply } from "../context";
+import { jsonBody } from "../context";
+import { LOCALES } from "../catalogue";
+import { invalid } from "../errors";
+import { iso, newId, stableId } from "../ids";
+import { figures, werFor } from "../scenario";
+import { datasetFailure, datasetPhase, evaluationFailure, evaluationPhase, modelLinkStatus } from "../status";
+import type { ModelLink, StoredEvaluation } from "../store";
+import { applyCommonPatch, commonFromBody, commonView, find, modelLocale, modelRef, modelSelf, newestFirst, refId, requireLocale, requireLocaleMatch } from "./common";
+import { created, getFile, list, listFiles, noContent, ok, type FileSpec } from "./replies";
+
+export function evaluationView(ctx: Ctx, e: StoredEvaluation): Evaluation {
+  const s = ctx.resource.state;
+  const phase = evaluationPhase(s, e, ctx.now);
+  const self = (p = ""): string => ctx.resource.self(`/evaluations/${e.id}${p}`);
+  return {
+    ...(commonView(ctx, e) as { displayName: string }),
+    self: self(),
+    createdDateTime: iso(e.createdAt),
+    lastActionDateTime: iso(phase.lastActionAt),
+    model1: { self: modelSelf(ctx, e.model1) },
+    model2: { self: modelSelf(ctx, e.model2) },
+    dataset: { self: ctx.resource.self(`/datasets/${e.datasetId}`) },
+    transcription1: { self: ctx.resource.self(`/transcriptions/${e.transcriptionIds[0]}`) },
+    transcription2: { self: ctx.resource.self(`/transcriptions/${e.transcriptionIds[1]}`) },
+    links: { files: self("/files") },
+    locale: e.locale,
+    ...(phase.status === "Succeeded" && { properties: e.figures }),
+    ...(phase.status === "Failed" && { properties: { error: evaluationFailure(s, e) } }),
+    status: phase.status,
+  };
+}
+
+function evaluatedModel(ctx: Ctx, value: unknown, property: string, locale: string): ModelLink {
+  if (value === undefined || value === null) throw invalid("InvalidModel", `Property '${property}' is required: a reference to a base or custom model.`);
+  const link = modelRef(ctx, value, property);
+  requireLocaleMatch(`${property} ${link.id}`, locale, modelLocale(ctx, link), "ModelMismatch");
+  const status = modelLinkStatus(ctx.resource.state, link, ctx.now);
+  if (status !== "Succeeded") throw invalid("InvalidModel", `Model ${link.id} (${property}) is ${status}; evaluate it once training has succeeded.`);
+  return link;
+}
+
+export function createEvaluation(ctx: Ctx): Reply {
+  const body = jsonBody(ctx);
+  const locale = requireLocale(body);
+  const model1 = evaluatedModel(ctx, body.model1, "model1", locale);
+  const model2 = evaluatedModel(ctx, body.model2, "model2", locale);
+  if (body.dataset === undefined || body.dataset === null) throw invalid("InvalidDataset", "Property 'dataset' is required: a reference to an Acoustic or AudioFiles dataset.");
+  const dataset = ctx.resource.state.datasets[refId(ctx, body.dataset, "dataset", "datasets", "InvalidDataset")];
+  if (!dataset) throw invalid("InvalidDataset", "Property 'dataset' references a dataset that does not exist.");
+  requireLocaleMatch(`dataset ${dataset.id}`, locale, dataset.locale, "InvalidDataset");
+  if (dataset.kind !== "Acoustic" && dataset.kind !== "AudioFiles") {
+    throw invalid("InvalidDataset", `Dataset ${dataset.id} is of kind ${dataset.kind}; evaluations need kind Acoustic or AudioFiles.`);
+  }
+  if (dataset.timeline.waiting) throw invalid("InvalidDataset", `Dataset ${dataset.id} has no content yet: upload and commit its blocks first.`);
+  if (datasetPhase(dataset, ctx.now).status === "Failed" && datasetFailure(dataset)) throw invalid("FailedDataset", `Dataset ${dataset.id} failed to import.`);
+  const scenario = ctx.core.scenario;
+  const id = newId();
+  const evaluation: StoredEvaluation = {
+    id,
+    seq: ctx.resource.nextSeq(),
+    createdAt: ctx.now,
+    ...commonFromBody(ctx, body, locale),
+    locale,
+    model1,
+    model2,
+    datasetId: dataset.id,
+    transcriptionIds: [stableId(`${id}/transcription1`), stableId(`${id}/transcription2`)],
+    figures: { ...figures(werFor(scenario, model1.id, model1.base), 1), ...figures(werFor(scenario, model2.id, model2.base), 2) },
+    timeline: { start: ctx.now, duration: ctx.core.durations.evaluation },
+  };
+  ctx.resource.state.evaluations[id] = evaluation;
+  return created(evaluationView(ctx, evaluation), evaluationPhase(ctx.resource.state, evaluation, ctx.now));
+}
+
+export function getEvaluation(ctx: Ctx): Reply {
+  const e = find(ctx, ctx.resource.state.evaluations, "evaluation");
+  return ok(evaluationView(ctx, e), evaluationPhase(ctx.resource.state, e, ctx.now));
+}
+
+export const listEvaluations = (ctx: Ctx): Reply => list(ctx, newestFirst(ctx.resource.state.evaluations).map((e) => evaluationView(ctx, e)));
+
+export const evaluationLocales = (): Reply => ok(LOCALES);
+
+export function updateEvaluation(ctx: Ctx): Reply {
+  const e = find(ctx, ctx.resource.state.evaluations, "evaluation");
+  applyCommonPatch(ctx, e, jsonBody(ctx), e.locale);
+  return ok(evaluationView(ctx, e), evaluationPhase(ctx.resource.state, e, ctx.now));
+}
+
+export function deleteEvaluation(ctx: Ctx): Reply {
+  delete ctx.resource.state.evaluations[ctx.params.id.toLowerCase()];
+  return noContent();
+}
+
+function evaluationFiles(ctx: Ctx, e: StoredEvaluation): FileSpec[] {
+  const phase = evaluationPhase(ctx.resource.state, e, ctx.now);
+  return phase.status === "Succeeded" ? [{ name: "evaluation-details.json", kind: "EvaluationDetails", size: 4096, createdAt: phase.lastActionAt }] : [];
+}
+
+export function listEvaluationFiles(ctx: Ctx): Reply {
+  const e = find(ctx, ctx.resource.state.evaluations, "evaluation");
+  return listFiles(ctx, `/evaluations/${e.id}`, evaluationFiles(ctx, e));
+}
+
+export function getEvaluationFile(ctx: Ctx): Reply {
+  const e = find(ctx, ctx.resource.state.evaluations, "evaluation");
+  return getFile(ctx, `/evaluations/${e.id}`, evaluationFiles(ctx, e));
+}

@@ -1,0 +1,86 @@
+// Projects: no status, complete synchronously. Deleting a project detaches its members (their `project` is dropped).
+import type { Project } from "../../components/speech-api/models";
+import type { Ctx, Reply } from "../context";
+import { jsonBody } from "../context";
+import { LOCALES } from "../catalogue";
+import { iso, newId } from "../ids";
+import type { Common, StoredProject } from "../store";
+import { applyCommonPatch, commonFromBody, commonView, find, newestFirst, optionalString, requireLocale } from "./common";
+import { created, list, noContent, ok } from "./replies";
+import { datasetView } from "./datasets";
+import { modelView } from "./models";
+import { endpointView } from "./endpoints";
+import { evaluationView } from "./evaluations";
+
+export function projectView(ctx: Ctx, p: StoredProject): Project {
+  const link = (child: string): string => ctx.resource.self(`/projects/${p.id}/${child}`);
+  return {
+    self: ctx.resource.self(`/projects/${p.id}`),
+    ...(commonView(ctx, p) as { displayName: string }),
+    locale: p.locale,
+    ...(p.foundryProjectName !== undefined && { foundryProjectName: p.foundryProjectName }),
+    createdDateTime: iso(p.createdAt),
+    links: {
+      evaluations: link("evaluations"),
+      datasets: link("datasets"),
+      models: link("models"),
+      endpoints: link("endpoints"),
+      transcriptions: link("transcriptions"),
+    },
+  };
+}
+
+export function createProject(ctx: Ctx): Reply {
+  const body = jsonBody(ctx);
+  const locale = requireLocale(body);
+  const project: StoredProject = {
+    id: newId(),
+    seq: ctx.resource.nextSeq(),
+    createdAt: ctx.now,
+    ...commonFromBody(ctx, { ...body, project: undefined }, locale), // projects do not nest
+    locale,
+    foundryProjectName: optionalString(body, "foundryProjectName"),
+  };
+  ctx.resource.state.projects[project.id] = project;
+  return created(projectView(ctx, project));
+}
+
+export const getProject = (ctx: Ctx): Reply => ok(projectView(ctx, find(ctx, ctx.resource.state.projects, "project")));
+
+export const listProjects = (ctx: Ctx): Reply => list(ctx, newestFirst(ctx.resource.state.projects).map((p) => projectView(ctx, p)));
+
+export const projectLocales = (): Reply => ok(LOCALES);
+
+export function updateProject(ctx: Ctx): Reply {
+  const project = find(ctx, ctx.resource.state.projects, "project");
+  const patch = jsonBody(ctx);
+  const { project: _notAProjectField, ...rest } = patch;
+  applyCommonPatch(ctx, project, rest, project.locale);
+  if ("foundryProjectName" in patch) project.foundryProjectName = optionalString(patch, "foundryProjectName");
+  return ok(projectView(ctx, project));
+}
+
+export function deleteProject(ctx: Ctx): Reply {
+  const id = ctx.params.id.toLowerCase();
+  const s = ctx.resource.state;
+  if (s.projects[id]) {
+    const members: Common[] = [...Object.values(s.datasets), ...Object.values(s.models), ...Object.values(s.endpoints), ...Object.values(s.evaluations)];
+    for (const m of members) if (m.projectId === id) delete m.projectId;
+    delete s.projects[id];
+  }
+  return noContent();
+}
+
+/** GET /projects/{id}/datasets|models|endpoints|evaluations */
+export function projectChildren(ctx: Ctx): Reply {
+  const project = find(ctx, ctx.resource.state.projects, "project");
+  const s = ctx.resource.state;
+  const mine = <T extends Common>(c: Record<string, T>): T[] => newestFirst(c as Record<string, T & { seq: number }>).filter((e) => e.projectId === project.id);
+  const child = ctx.path.split("/").pop();
+  const views: object[] =
+    child === "datasets" ? mine(s.datasets).map((d) => datasetView(ctx, d))
+      : child === "models" ? mine(s.models).map((m) => modelView(ctx, m))
+        : child === "endpoints" ? mine(s.endpoints).map((e) => endpointView(ctx, e))
+          : mine(s.evaluations).map((e) => evaluationView(ctx, e));
+  return list(ctx, views);
+}

@@ -1,0 +1,222 @@
+// startEmulator: one node:http(s) server, one path prefix per emulated Speech resource (`{url}/{name}` is its
+// endpoint). Per request: throttling → injected faults → auth → api-version → route → persist on change.
+import * as http from "http";
+import * as https from "https";
+import type { AddressInfo } from "net";
+import { randomUUID } from "crypto";
+import { API_VERSION, Resource, type Core, type Ctx, type Reply } from "./context";
+import { buildCatalogue } from "./catalogue";
+import { ApiError, badRequest } from "./errors";
+import { FaultInjector, SlidingWindowLimiter } from "./faults";
+import { ROUTES, Router } from "./routes";
+import { DEFAULT_SCENARIO } from "./scenario";
+import { emptyResourceState, loadState, saveState } from "./store";
+import type { DurationKind, EmulatedResourceSpec, EmulatorOptions, EvaluationScenario, RequestLogEntry, RunningEmulator } from "./types";
+
+const DEFAULT_RESOURCES: EmulatedResourceSpec[] = [{ name: "speech", region: "eastus", key: "local-key" }];
+const DEFAULT_RATE_LIMIT = { requests: 100, windowMs: 10_000 };
+const DEFAULT_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+const MAX_JSON_BODY = 4 * 1024 * 1024;
+const JSON_TYPES = ["application/json", "application/merge-patch+json"];
+
+export const armResourceId = (r: EmulatedResourceSpec): string =>
+  `/subscriptions/${r.subscriptionId ?? DEFAULT_SUBSCRIPTION}/resourceGroups/${r.resourceGroup ?? "rg-speech-emulator"}/providers/Microsoft.CognitiveServices/accounts/${r.name}`;
+
+/** A self-signed certificate for 127.0.0.1 and localhost (selfsigned is a dev dependency: loaded only for tls). */
+async function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
+  const { generate } = require("selfsigned") as typeof import("selfsigned");
+  const pems = await generate([{ name: "commonName", value: "localhost" }], {
+    keyType: "ec",
+    algorithm: "sha256",
+    notAfterDate: new Date(Date.now() + 30 * 86_400_000),
+    extensions: [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+      { name: "extKeyUsage", serverAuth: true },
+      { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }] },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | "tooLarge"> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      // Keep draining past the limit (so the client can read the 413) but stop buffering.
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on("end", () => resolve(size > limit ? "tooLarge" : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: http.ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { "apim-request-id": randomUUID(), ...reply.headers };
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers).end();
+    return;
+  }
+  const payload = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
+  headers["Content-Type"] ??= "application/json; charset=utf-8";
+  res.writeHead(reply.status, headers).end(payload);
+}
+
+const errorReply = (e: ApiError): Reply => ({ status: e.status, body: e.toBody(), headers: e.headers });
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const now = options.now ?? Date.now;
+  const specs = options.resources ?? DEFAULT_RESOURCES;
+  const state = loadState(options.statePath, now());
+  const durations: Record<DurationKind, number> = { dataset: 0, model: 0, endpoint: 0, evaluation: 0, copy: 0, ...options.durations };
+  const limiter = new SlidingWindowLimiter(options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit);
+  const faults = new FaultInjector(options.faults);
+  const router = new Router(ROUTES);
+  const requestLog: RequestLogEntry[] = [];
+  const persist = (): void => {
+    if (options.statePath) saveState(options.statePath, state);
+  };
+
+  const tls = options.tls ? await selfSignedCertificate() : undefined;
+  const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }) : http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const url = `${tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const resources = new Map<string, Resource>();
+  for (const spec of specs) {
+    if (!/^[a-z0-9][a-z0-9-]*$/i.test(spec.name) || spec.name === "_emulator") {
+      throw new Error(`Emulated resource name '${spec.name}' must be letters, digits and dashes.`);
+    }
+    state.resources[spec.name] ??= emptyResourceState();
+    resources.set(spec.name, new Resource(spec.name, spec.region, spec.key, armResourceId(spec), `${url}/${spec.name}`, state.resources[spec.name]));
+  }
+  const core: Core = {
+    url,
+    resources,
+    catalogue: buildCatalogue(state.catalogueEpoch),
+    scenario: { ...DEFAULT_SCENARIO },
+    durations,
+    pageSize: options.pageSize ?? 100,
+    now,
+    resourceById: (id) => [...resources.values()].find((r) => r.resourceId.toLowerCase() === id.toLowerCase()),
+  };
+  persist();
+
+  /** Hidden control plane, outside throttling, faults and auth: file contents behind the returned contentUrls. */
+  function control(path: string, res: http.ServerResponse): void {
+    const file = /^\/_emulator\/files\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path);
+    if (file) {
+      send(res, { status: 200, body: `Emulated content of ${decodeURIComponent(file[3])} (${file[2]}) in ${file[1]}.\n`, headers: { "Content-Type": "text/plain" } });
+      return;
+    }
+    send(res, { status: 404, body: new ApiError(404, "NotFound", "InvalidParameterValue", `No control operation at ${path}.`).toBody() });
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const parsed = new URL(req.url ?? "/", url);
+    const method = req.method ?? "GET";
+    if (parsed.pathname.startsWith("/_emulator/")) return control(parsed.pathname, res);
+    const [, name = "", ...rest] = parsed.pathname.split("/");
+    const path = `/${rest.join("/")}`;
+    const log = (status: number): void => {
+      requestLog.push({ resource: name, method, path, status, time: now() });
+    };
+    const reply = (r: Reply): void => {
+      log(r.status);
+      send(res, r);
+    };
+    const resource = resources.get(name);
+    if (!resource) return reply(errorReply(new ApiError(404, "NotFound", "InvalidParameterValue", `No emulated Speech resource '${name}'. Known: ${[...resources.keys()].join(", ")}.`)));
+
+    const retryAfter = limiter.take(name, now());
+    if (retryAfter !== undefined) {
+      return reply(errorReply(new ApiError(429, "TooManyRequests", "QuotaViolation", `Rate limit of the Speech resource '${name}' exceeded. Retry after ${retryAfter} s.`, { "Retry-After": String(retryAfter) })));
+    }
+    if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    const fault = faults.decide();
+    if (fault.kind === "reset") {
+      log(0);
+      req.socket.destroy();
+      return;
+    }
+    if (fault.kind === "error") {
+      const code = fault.status === 500 ? "InternalServerError" : "ServiceUnavailable";
+      return reply(errorReply(new ApiError(fault.status, code, "UnexpectedError", `Injected ${fault.status} fault.`)));
+    }
+
+    const key = req.headers["ocp-apim-subscription-key"];
+    const bearer = /^Bearer\s+\S+/i.test(req.headers.authorization ?? "");
+    if (!bearer && key !== resource.key) {
+      return reply(errorReply(new ApiError(401, "Unauthorized", "InvalidSubscription", "Access denied: send a valid Ocp-Apim-Subscription-Key or an Authorization: Bearer token.")));
+    }
+    const version = parsed.searchParams.get("api-version");
+    if (version !== API_VERSION) {
+      const what = version === null ? "The api-version query parameter is required" : `Unsupported api-version '${version}'`;
+      return reply(errorReply(badRequest("InvalidParameterValue", `${what}; supported: ${API_VERSION}.`)));
+    }
+    if (!path.startsWith("/speechtotext/")) return reply(errorReply(new ApiError(404, "NotFound", "InvalidParameterValue", `No operation at ${path}.`)));
+    const apiPath = path.slice("/speechtotext".length);
+    const match = router.match(method, apiPath);
+    if (match === "notFound") return reply(errorReply(new ApiError(404, "NotFound", "InvalidParameterValue", `No operation at ${path}.`)));
+    if (match === "methodNotAllowed") return reply(errorReply(new ApiError(405, "NotAllowed", "InvalidParameterValue", `${method} is not allowed on ${path}.`)));
+
+    const limit = match.route.maxBody ?? MAX_JSON_BODY;
+    const body = await readBody(req, limit);
+    if (body === "tooLarge") return reply(errorReply(new ApiError(413, "InvalidArgument", "InvalidParameterValue", `The request body is larger than ${limit} bytes.`)));
+    const contentType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+    if (!match.route.binary && body.length > 0 && contentType && !JSON_TYPES.includes(contentType)) {
+      return reply(errorReply(new ApiError(415, "UnsupportedMediaType", "InvalidRequestBodyFormat", `Content-Type '${contentType}' is not supported; use ${JSON_TYPES.join(" or ")}.`)));
+    }
+    const ctx: Ctx = { core, resource, params: match.params, query: parsed.searchParams, path: apiPath, headers: req.headers, body, now: now() };
+    let result: Reply;
+    try {
+      result = match.route.handler(ctx);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      result = errorReply(e);
+    }
+    if (method !== "GET" && result.status < 300) persist();
+    reply(result);
+  }
+
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) return;
+      send(res, errorReply(new ApiError(500, "InternalServerError", "UnexpectedError", `Emulator error: ${e instanceof Error ? e.message : String(e)}`)));
+    });
+  });
+
+  const resourceInfo = Object.fromEntries(
+    [...resources.values()].map((r) => [r.name, { endpoint: r.endpoint, region: r.region, key: r.key, resourceId: r.resourceId }]),
+  );
+
+  return {
+    url,
+    ...(tls && { ca: tls.cert }),
+    resources: resourceInfo,
+    requestLog,
+    setFaults: (f) => faults.set(f),
+    setScenario: (s: Partial<EvaluationScenario>) => {
+      core.scenario = { ...core.scenario, ...s };
+    },
+    markDatasetBad: (resourceName, datasetId, message) => {
+      const r = resources.get(resourceName);
+      if (!r) throw new Error(`markDatasetBad: no emulated resource '${resourceName}'.`);
+      const id = datasetId.toLowerCase();
+      if (!r.state.datasets[id]) throw new Error(`markDatasetBad: resource '${resourceName}' has no dataset '${datasetId}'.`);
+      r.state.badDatasets[id] = { at: now(), message: message ?? "The dataset was marked bad: its content cannot be used for training." };
+      persist();
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        persist();
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,67 @@
+// Public surface of the emulator (docs/contracts.md, "Emulator").
+
+export interface EmulatedResourceSpec {
+  name: string;
+  region: string;
+  key: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+}
+
+export type DurationKind = "dataset" | "model" | "endpoint" | "evaluation" | "copy";
+
+export interface FaultOptions {
+  /** Share (0..1) of requests answered with 500 or 503 and the Error body. */
+  serverErrorRate?: number;
+  /** Share (0..1) of requests whose socket is destroyed without a response. */
+  resetRate?: number;
+  /** Delay added before each request is handled. */
+  latencyMs?: number;
+  /** Seed of the pseudo-random generator that picks the faulted requests. */
+  seed?: number;
+}
+
+export interface EmulatorOptions {
+  port?: number; // 0 (default) = any free port; binds 127.0.0.1
+  tls?: boolean; // serve HTTPS with a generated self-signed certificate (Entra bearer needs https)
+  resources?: EmulatedResourceSpec[]; // default [{ name: "speech", region: "eastus", key: "local-key" }]
+  durations?: Partial<Record<DurationKind, number>>; // ms per NotStarted→Running→terminal; default 0
+  statePath?: string; // persist to/restore from a JSON file
+  rateLimit?: { requests: number; windowMs: number } | false; // default 100 / 10 000 ms per resource
+  faults?: FaultOptions;
+  pageSize?: number; // default `top` when the request gives none
+  now?: () => number; // clock for timestamps and state transitions
+}
+
+export interface EmulatedResourceInfo {
+  endpoint: string;
+  region: string;
+  key: string;
+  resourceId: string;
+}
+
+export interface RequestLogEntry {
+  resource: string;
+  method: string;
+  path: string;
+  /** HTTP status; 0 when the connection was reset without a response. */
+  status: number;
+  time: number;
+}
+
+export interface EvaluationScenario {
+  baseModelWordErrorRate: number; // default 12
+  customModelWordErrorRate: number; // default 8
+  perModel?: Record<string, number>; // model id → WER, overrides
+}
+
+export interface RunningEmulator {
+  url: string; // http(s)://127.0.0.1:PORT
+  ca?: string; // PEM of the self-signed certificate when tls
+  resources: Record<string, EmulatedResourceInfo>;
+  requestLog: RequestLogEntry[];
+  setFaults(f: EmulatorOptions["faults"]): void;
+  setScenario(s: Partial<EvaluationScenario>): void;
+  markDatasetBad(resource: string, datasetId: string, message?: string): void;
+  stop(): Promise<void>;
+}
