@@ -1,0 +1,280 @@
+/**
+ * SpeechAccount: an Azure AI Speech resource (cognitiveservices Account, kind SpeechServices) set up for
+ * Custom Speech, or a reference to an existing one via `SpeechAccount.existing`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
+import { defaultSubdomainName, oneOf, validateSubdomain } from "./naming";
+import { normalizeRegion, validateTrainingRegion } from "./regions";
+import { assignRole, Principal, validatePrincipals } from "./roles";
+
+export const SPEECH_SKUS = ["S0", "F0"] as const;
+export type SpeechSku = (typeof SPEECH_SKUS)[number];
+export const PUBLIC_NETWORK_ACCESS = ["Enabled", "Disabled"] as const;
+export const NETWORK_DEFAULT_ACTIONS = ["Allow", "Deny"] as const;
+export const NETWORK_BYPASS = ["AzureServices", "None"] as const;
+
+export const F0_WARNING =
+  "SKU F0 (free) allows at most 2 Custom Speech datasets per resource and deletes custom endpoints after 7 days; use S0 for anything that must last.";
+
+/** What every Speech resource offers to the data plane, whether this program created it or not. */
+export interface SpeechResource {
+  /** Custom-subdomain URL without a trailing slash (Entra ID tokens only work against it). */
+  endpoint: pulumi.Output<string>;
+  region: pulumi.Output<string>;
+  /** ARM resource id, e.g. for model copy authorizations. */
+  resourceId: pulumi.Output<string>;
+  /** System-assigned identity of the resource, when known. */
+  principalId: pulumi.Output<string | undefined>;
+  /** Resource key as a secret; only present when local (key) auth is enabled or a key was supplied. */
+  key: pulumi.Output<string> | undefined;
+}
+
+export interface NetworkAcls {
+  defaultAction: "Allow" | "Deny";
+  /** IPv4 addresses or CIDR ranges allowed through. */
+  ipRules?: string[];
+  /** Subnet resource ids allowed through. */
+  virtualNetworkSubnetIds?: string[];
+  /** Trusted Azure services (default AzureServices, which Custom Speech model copy and BYOS rely on). */
+  bypass?: "AzureServices" | "None";
+}
+
+/** The part of a TrainingDataStore a SpeechAccount needs. */
+export interface TrainingDataStoreRef {
+  storageAccountId: pulumi.Input<string>;
+}
+
+export interface SpeechAccountArgs {
+  resourceGroupName: pulumi.Input<string>;
+  /** Azure region; must have dedicated Custom Speech training hardware unless `inferenceOnly`. */
+  location: pulumi.Input<string>;
+  /** Account name (default: derived from the component name plus a stable suffix). */
+  accountName?: string;
+  /** Globally unique custom subdomain (default: the account name). Cannot be removed once set. */
+  customSubDomainName?: string;
+  /** Default S0. F0 is allowed with a warning (2 datasets at most, endpoints deleted after 7 days). */
+  sku?: SpeechSku;
+  /** A copy target that serves models trained elsewhere: skips the training-region check. */
+  inferenceOnly?: boolean;
+  /** Regions Microsoft added to the training list after this code was written. */
+  additionalTrainingRegions?: string[];
+  /** Default true: Entra ID only. Set false to get a key (returned as a secret). */
+  disableLocalAuth?: boolean;
+  /** Default Enabled. */
+  publicNetworkAccess?: "Enabled" | "Disabled";
+  networkAcls?: NetworkAcls;
+  /** Grants the account's identity read access to this store (dataset URLs without SAS). */
+  trainingDataStore?: TrainingDataStoreRef;
+  /**
+   * Bring your own storage: the Speech resource keeps its artifacts in `trainingDataStore` (Storage Blob Data
+   * Contributor instead of Reader). Only settable at creation: changing it replaces the account.
+   */
+  bringYourOwnStorage?: boolean;
+  /** Cognitive Services Speech Contributor (deployers: create projects, datasets, models, endpoints). */
+  contributors?: Principal[];
+  /** Cognitive Services Speech User (readers: use the APIs and custom models). */
+  users?: Principal[];
+  /** Recover a soft-deleted account of the same name instead of creating a new one. */
+  restore?: boolean;
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export interface ExistingSpeechAccountArgs {
+  /** Custom-subdomain URL (or the emulator's `${url}/${name}` for the local sandbox). */
+  endpoint: string;
+  region: string;
+  /** `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.CognitiveServices/accounts/<name>` */
+  resourceId: string;
+  /** Resource key, if the platform team hands one out; it is kept as a secret. */
+  key?: pulumi.Input<string>;
+  /** Its system-assigned identity, to grant it access to a TrainingDataStore. */
+  principalId?: string;
+  inferenceOnly?: boolean;
+  additionalTrainingRegions?: string[];
+}
+
+/** Validated, defaulted plain settings; exported so the rules can be tested without a Pulumi runtime. */
+export interface SpeechAccountSettings {
+  accountName: string;
+  customSubDomainName: string;
+  sku: SpeechSku;
+  disableLocalAuth: boolean;
+  publicNetworkAccess: "Enabled" | "Disabled";
+  networkAcls?: NetworkAcls;
+  bringYourOwnStorage: boolean;
+  contributors: Principal[];
+  users: Principal[];
+}
+
+const IPV4_OR_CIDR = /^(\d{1,3})(\.\d{1,3}){3}(\/\d{1,2})?$/;
+
+export function speechAccountSettings(name: string, args: SpeechAccountArgs): SpeechAccountSettings {
+  const accountName = validateSubdomain(args.accountName ?? defaultSubdomainName(name), "accountName");
+  const bringYourOwnStorage = args.bringYourOwnStorage ?? false;
+  if (bringYourOwnStorage && !args.trainingDataStore) {
+    throw new Error("bringYourOwnStorage needs trainingDataStore: the storage account the Speech resource will use.");
+  }
+  let networkAcls: NetworkAcls | undefined;
+  if (args.networkAcls) {
+    const acls = args.networkAcls;
+    for (const [i, ip] of (acls.ipRules ?? []).entries()) {
+      if (!IPV4_OR_CIDR.test(ip)) throw new Error(`networkAcls.ipRules[${i}] "${ip}" must be an IPv4 address or CIDR range.`);
+    }
+    networkAcls = {
+      defaultAction: oneOf(acls.defaultAction, NETWORK_DEFAULT_ACTIONS, "networkAcls.defaultAction", "Allow"),
+      bypass: oneOf(acls.bypass, NETWORK_BYPASS, "networkAcls.bypass", "AzureServices"),
+      ipRules: acls.ipRules ?? [],
+      virtualNetworkSubnetIds: acls.virtualNetworkSubnetIds ?? [],
+    };
+  }
+  return {
+    accountName,
+    customSubDomainName: validateSubdomain(args.customSubDomainName ?? accountName, "customSubDomainName"),
+    sku: oneOf(args.sku, SPEECH_SKUS, "sku", "S0"),
+    disableLocalAuth: args.disableLocalAuth ?? true,
+    publicNetworkAccess: oneOf(args.publicNetworkAccess, PUBLIC_NETWORK_ACCESS, "publicNetworkAccess", "Enabled"),
+    networkAcls,
+    bringYourOwnStorage,
+    contributors: validatePrincipals(args.contributors, "contributors"),
+    users: validatePrincipals(args.users, "users"),
+  };
+}
+
+/** Validates a plain region now and an Output region when it resolves (both before anything is created). */
+export function checkedRegion(location: pulumi.Input<string>, args: { inferenceOnly?: boolean; additionalTrainingRegions?: string[] }, property: string) {
+  const options = { inferenceOnly: args.inferenceOnly, additionalTrainingRegions: args.additionalTrainingRegions, property };
+  if (typeof location === "string") return pulumi.output(validateTrainingRegion(location, options));
+  return pulumi.output(location).apply((l) => validateTrainingRegion(l, options));
+}
+
+const ACCOUNT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.CognitiveServices\/accounts\/[^/]+$/i;
+
+export class SpeechAccount extends pulumi.ComponentResource implements SpeechResource {
+  public readonly endpoint: pulumi.Output<string>;
+  public readonly region: pulumi.Output<string>;
+  public readonly resourceId: pulumi.Output<string>;
+  public readonly principalId: pulumi.Output<string | undefined>;
+  public readonly key: pulumi.Output<string> | undefined;
+  public readonly accountName: pulumi.Output<string>;
+  /** The underlying azure-native account, for callers that need more of its outputs. */
+  public readonly account: cognitiveservices.Account;
+
+  /**
+   * A Speech resource someone else manages (e.g. a platform team, or the local emulator): same outputs, nothing
+   * created. Its role assignments and network rules stay with its owner.
+   */
+  public static existing(args: ExistingSpeechAccountArgs): SpeechResource {
+    let url: URL;
+    try {
+      url = new URL(args.endpoint);
+    } catch {
+      throw new Error(`existing.endpoint "${args.endpoint}" must be an absolute URL such as https://<subdomain>.cognitiveservices.azure.com.`);
+    }
+    const local = url.hostname === "localhost" || url.hostname === "127.0.0.1";
+    if (url.protocol !== "https:" && !(local && url.protocol === "http:")) {
+      throw new Error(`existing.endpoint "${args.endpoint}" must use https (http only for localhost).`);
+    }
+    if (!ACCOUNT_ID.test(args.resourceId)) {
+      throw new Error(
+        `existing.resourceId "${args.resourceId}" must be /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.CognitiveServices/accounts/<name>.`,
+      );
+    }
+    if (args.principalId !== undefined) validatePrincipals([{ principalId: args.principalId }], "existing.principalId");
+    const region = validateTrainingRegion(args.region, { ...args, property: "existing.region" });
+    return {
+      endpoint: pulumi.output(args.endpoint.replace(/\/+$/, "")),
+      region: pulumi.output(region),
+      resourceId: pulumi.output(args.resourceId),
+      principalId: pulumi.output(args.principalId),
+      key: args.key === undefined ? undefined : pulumi.secret(args.key),
+    };
+  }
+
+  constructor(name: string, args: SpeechAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate before registering anything, so bad input fails the preview with nothing half-declared.
+    const settings = speechAccountSettings(name, args);
+    const location = checkedRegion(args.location, args, "location");
+    super("customspeech:index:SpeechAccount", name, {}, opts);
+    if (settings.sku === "F0") pulumi.log.warn(F0_WARNING, this);
+
+    const acls = settings.networkAcls;
+    this.account = new cognitiveservices.Account(
+      `${name}-account`,
+      {
+        accountName: settings.accountName,
+        resourceGroupName: args.resourceGroupName,
+        location,
+        kind: "SpeechServices",
+        sku: { name: settings.sku },
+        identity: { type: "SystemAssigned" },
+        properties: {
+          customSubDomainName: settings.customSubDomainName,
+          disableLocalAuth: settings.disableLocalAuth,
+          publicNetworkAccess: settings.publicNetworkAccess,
+          networkAcls: acls && {
+            defaultAction: acls.defaultAction,
+            bypass: acls.bypass,
+            ipRules: acls.ipRules?.map((value) => ({ value })),
+            virtualNetworkRules: acls.virtualNetworkSubnetIds?.map((id) => ({ id })),
+          },
+          userOwnedStorage: settings.bringYourOwnStorage ? [{ resourceId: args.trainingDataStore!.storageAccountId }] : undefined,
+          restore: args.restore || undefined,
+        },
+        tags: args.tags,
+      },
+      {
+        parent: this,
+        // BYOS is create-only in Azure; the name is fixed, so the old account must go first.
+        replaceOnChanges: ["properties.userOwnedStorage"],
+        deleteBeforeReplace: true,
+      },
+    );
+
+    const account = this.account;
+    this.accountName = account.name;
+    this.resourceId = account.id;
+    this.region = account.location.apply((l) => normalizeRegion(l ?? ""));
+    this.endpoint = account.properties.apply((p) =>
+      (p?.endpoint ?? `https://${settings.customSubDomainName}.cognitiveservices.azure.com`).replace(/\/+$/, ""),
+    );
+    this.principalId = account.identity.apply((i) => i?.principalId);
+
+    const child = { parent: this };
+    for (const p of settings.contributors) {
+      assignRole(`${name}-speech-contributor-${p.principalId}`, { scope: account.id, role: "CognitiveServicesSpeechContributor", ...p }, child);
+    }
+    for (const p of settings.users) {
+      assignRole(`${name}-speech-user-${p.principalId}`, { scope: account.id, role: "CognitiveServicesSpeechUser", ...p }, child);
+    }
+    if (args.trainingDataStore) {
+      const role = settings.bringYourOwnStorage ? "StorageBlobDataContributor" : "StorageBlobDataReader";
+      assignRole(
+        `${name}-training-data-${settings.bringYourOwnStorage ? "byos-contributor" : "reader"}`,
+        {
+          scope: args.trainingDataStore.storageAccountId,
+          role,
+          principalId: this.principalId.apply((id) => id ?? ""),
+          principalType: "ServicePrincipal",
+        },
+        child,
+      );
+    }
+
+    this.key = settings.disableLocalAuth
+      ? undefined
+      : pulumi.secret(
+          cognitiveservices
+            .listAccountKeysOutput({ accountName: account.name, resourceGroupName: args.resourceGroupName }, child)
+            .apply((k) => k.key1 ?? ""),
+        );
+
+    this.registerOutputs({
+      endpoint: this.endpoint,
+      region: this.region,
+      resourceId: this.resourceId,
+      principalId: this.principalId,
+      key: this.key,
+    });
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Test support for the control plane: Pulumi mocks that behave like Azure Resource Manager for the few outputs
+ * the components read (ids, names, identity principal id, endpoints, keys), and loaders for the stack files.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+
+export const PROJECT = "custom-speech";
+export const SUBSCRIPTION = "00000000-0000-0000-0000-0000000000aa";
+export const ROOT = path.resolve(__dirname, "../..");
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  custom: boolean;
+}
+export interface RecordedCall {
+  token: string;
+  inputs: Record<string, any>;
+}
+
+function armId(inputs: Record<string, any>, provider: string, name: string): string {
+  return `/subscriptions/${SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}/providers/${provider}/${name}`;
+}
+
+/** A stable fake principal id per resource name, as ARM would assign to a system identity. */
+export function fakePrincipalId(name: string): string {
+  const hex = Buffer.from(name).toString("hex").padEnd(12, "0").slice(0, 12);
+  return `aaaaaaaa-bbbb-4ccc-8ddd-${hex}`;
+}
+
+/** Installs the mocks; returns live arrays of what the program registered and invoked. */
+export async function mockAzure(stack = "test"): Promise<{ resources: RecordedResource[]; calls: RecordedCall[] }> {
+  const resources: RecordedResource[] = [];
+  const calls: RecordedCall[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const inputs = args.inputs as Record<string, any>;
+        resources.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true });
+        switch (args.type) {
+          case "azure-native:cognitiveservices:Account": {
+            const name = inputs.accountName;
+            const sub = inputs.properties?.customSubDomainName;
+            return {
+              id: armId(inputs, "Microsoft.CognitiveServices/accounts", name),
+              state: {
+                ...inputs,
+                name,
+                identity: { ...inputs.identity, principalId: fakePrincipalId(name), tenantId: SUBSCRIPTION },
+                properties: { ...inputs.properties, endpoint: `https://${sub}.cognitiveservices.azure.com/`, provisioningState: "Succeeded" },
+              },
+            };
+          }
+          case "azure-native:storage:StorageAccount": {
+            const name = inputs.accountName;
+            return {
+              id: armId(inputs, "Microsoft.Storage/storageAccounts", name),
+              state: { ...inputs, name, primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` } },
+            };
+          }
+          case "azure-native:resources:ResourceGroup":
+            return { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}`, state: { ...inputs, name: inputs.resourceGroupName } };
+          default:
+            return { id: `${args.name}-id`, state: inputs };
+        }
+      },
+      call(args) {
+        calls.push({ token: args.token, inputs: args.inputs });
+        if (args.token === "azure-native:cognitiveservices:listAccountKeys") return { key1: "mock-key-1", key2: "mock-key-2" };
+        return {};
+      },
+    },
+    PROJECT,
+    stack,
+  );
+  return { resources, calls };
+}
+
+/** Resolves an Output's value (rejects when the Output failed, e.g. a validation error inside apply). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  // An Output carries sibling promises (known-ness, secrecy) that reject with the value; observe them too.
+  const o = output as any;
+  for (const p of [o.isKnown, o.isSecret]) p?.catch?.(() => undefined);
+  return o.promise() as Promise<T>;
+}
+
+/** Waits until every registration the program started has reached the mocks. */
+export async function settle(): Promise<void> {
+  await (pulumi.runtime as any).waitForRPCs();
+}
+
+/** Counts of resource types, e.g. { "azure-native:storage:BlobContainer": 5 }. */
+export function countByType(resources: readonly RecordedResource[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  return counts;
+}
+
+export function ofType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+/** Pulumi.yaml's `config:` declarations. */
+export function projectConfigDeclarations(): Record<string, { type?: string; default?: unknown; secret?: boolean; description?: string }> {
+  const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, any> };
+  return project.config;
+}
+
+/**
+ * The config the Pulumi CLI would hand the program for a stack: the stack file's values over Pulumi.yaml's
+ * defaults, namespaced, with objects as JSON (exactly what `pulumi.Config.get` returns).
+ */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
+  const file = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  const values: Record<string, unknown> = {};
+  for (const [key, decl] of Object.entries(projectConfigDeclarations())) {
+    if (decl.default !== undefined) values[`${PROJECT}:${key}`] = decl.default;
+  }
+  Object.assign(values, file.config);
+  for (const [key, value] of Object.entries(overrides)) values[`${PROJECT}:${key}`] = value;
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+}
+
+/** Runs the stack program (index.ts) for a stack file under the mocks; returns its exports and what it declared. */
+export async function runStackProgram(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = []) {
+  const recorded = await mockAzure(stack);
+  pulumi.runtime.setAllConfig(stackConfig(stack, overrides), secretKeys.map((k) => `${PROJECT}:${k}`));
+  const outputs = require("../../index") as Record<string, any>;
+  await settle();
+  return { outputs, ...recorded };
+}
