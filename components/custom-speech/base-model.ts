@@ -91,13 +91,18 @@ export function getBaseModelOutput(args: { [K in keyof GetBaseModelArgs]: pulumi
 }
 
 /**
- * The model an Endpoint managed by this stack serves now (found by its identity tag), or undefined when there is
- * none yet. Lets an evaluation compare a candidate against what is live without a dependency cycle.
+ * The entity of `kind` that this stack manages under the Pulumi resource `name` (found by its identity tag), or
+ * undefined when there is none yet. Lets a program ask what an Endpoint serves now without a dependency cycle.
  */
-export async function findServedModel(args: { speech: { endpoint: string; key?: string }; endpointName: string; project?: string; stack?: string }): Promise<string | undefined> {
+export async function findManagedEntity<K extends "Endpoint" | "Evaluation">(args: {
+  speech: { endpoint: string; key?: string };
+  kind: K;
+  name: string;
+  project?: string;
+  stack?: string;
+}): Promise<(K extends "Endpoint" ? m.Endpoint : m.Evaluation) | undefined> {
   const client = new SpeechClient({ endpoint: args.speech.endpoint, key: args.speech.key || undefined });
-  const tag = `${args.project ?? pulumi.getProject()}/${args.stack ?? pulumi.getStack()}/Endpoint/${args.endpointName}`;
-  const endpoints = await client.listEndpoints();
-  const mine = endpoints.find((e) => e.customProperties?.[IDENTITY_TAG_KEYS[0]] === tag);
-  return mine?.model?.self;
+  const tag = `${args.project ?? pulumi.getProject()}/${args.stack ?? pulumi.getStack()}/${args.kind}/${args.name}`;
+  const all: (m.Endpoint | m.Evaluation)[] = args.kind === "Endpoint" ? await client.listEndpoints() : await client.listEvaluations();
+  return all.find((e) => e.customProperties?.[IDENTITY_TAG_KEYS[0]] === tag) as any;
 }

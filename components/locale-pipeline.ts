@@ -1,0 +1,190 @@
+// One locale's Custom Speech pipeline as a component:
+//   Project → Datasets → (base model lookup) → Model → Evaluation gate → Endpoint (from the approved model).
+// A retrain shows in preview as a Model replace; the Endpoint swaps in place only once the gate passes.
+import * as pulumi from "@pulumi/pulumi";
+import { Dataset, Endpoint, Evaluation, Model, Project, findManagedEntity, getBaseModel } from "./custom-speech";
+import { referenceKey } from "./custom-speech/checks";
+import type { SpeechConnectionInput, Tuning } from "./custom-speech";
+import type { LocaleConfig } from "./stack-config";
+import { findDataset, readManifestSync } from "./training-data/manifest";
+
+export interface LocalePipelineArgs {
+  speech: pulumi.Input<SpeechConnectionInput>;
+  config: LocaleConfig;
+  /** Base model self URI; overrides `config.baseModel` and the lookup. */
+  baseModel?: pulumi.Input<string>;
+  /** Poll/retry knobs passed to every resource (tests use short polls). */
+  tuning?: Tuning;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Warnings for dates inside the window: a served model stops transcribing, a base model stops training. */
+export function expiryWarnings(
+  locale: string,
+  dates: { modelTranscriptionExpiry?: string | null; baseModelAdaptationExpiry?: string | null },
+  windowDays: number,
+  now = Date.now(),
+): string[] {
+  const out: string[] = [];
+  const within = (d?: string | null) => !!d && Date.parse(d) - now <= windowDays * DAY;
+  const days = (d: string) => Math.floor((Date.parse(d) - now) / DAY);
+  if (within(dates.modelTranscriptionExpiry)) {
+    const d = dates.modelTranscriptionExpiry as string;
+    out.push(`${locale}: the served custom model stops transcribing on ${d.slice(0, 10)} (${days(d)} days); the endpoint then falls back to a base model. Retrain on a newer base model.`);
+  }
+  if (within(dates.baseModelAdaptationExpiry)) {
+    const d = dates.baseModelAdaptationExpiry as string;
+    out.push(`${locale}: the base model can be trained on only until ${d.slice(0, 10)} (${days(d)} days); move to a newer base model.`);
+  }
+  return out;
+}
+
+/**
+ * What the candidate is compared with: the model the endpoint serves now when it differs from the candidate;
+ * once the candidate is served, the baseline its evaluation already used (so a finished gate is not re-run);
+ * otherwise the base model.
+ */
+export function chooseBaseline(o: { served?: string; candidate: string; previous?: { model1: string; model2: string }; base: string }): string {
+  const same = (a?: string, b?: string) => !!a && !!b && referenceKey(a, "models") === referenceKey(b, "models");
+  if (o.served && !same(o.served, o.candidate)) return o.served;
+  if (o.previous && same(o.previous.model2, o.candidate)) return o.previous.model1;
+  return o.base;
+}
+
+export class LocalePipeline extends pulumi.ComponentResource {
+  readonly project: Project;
+  readonly datasets: Record<string, Dataset>;
+  readonly model: Model;
+  readonly evaluation?: Evaluation;
+  readonly endpoint?: Endpoint;
+  readonly endpointId: pulumi.Output<string | undefined>;
+  readonly endpointUrl: pulumi.Output<string | undefined>;
+  readonly modelId: pulumi.Output<string>;
+  readonly modelTranscriptionExpiry: pulumi.Output<string | null>;
+  readonly baseModelAdaptationExpiry: pulumi.Output<string | null>;
+
+  constructor(name: string, args: LocalePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("customspeech:index:LocalePipeline", name, {}, opts);
+    const c = args.config;
+    const common = { speech: args.speech, tuning: args.tuning };
+    const child = { parent: this };
+
+    this.project = new Project(`${name}-project`, { ...common, locale: c.locale, displayName: c.displayName ?? `${c.locale} Custom Speech` }, child);
+    const project = this.project.self;
+
+    this.datasets = {};
+    for (const d of c.datasets) {
+      const fromManifest = d.manifest ? findDataset(readManifestSync(d.manifest), d.name) : undefined;
+      this.datasets[d.name] = new Dataset(
+        `${name}-${d.name}`,
+        {
+          ...common,
+          project,
+          kind: d.kind,
+          locale: c.locale,
+          displayName: d.name,
+          contentUrl: d.contentUrl ?? fromManifest?.blobUrl,
+          file: d.file,
+          contentHash: d.contentHash ?? fromManifest?.contentHash,
+        },
+        child,
+      );
+    }
+    const dataset = (n: string, what: string): Dataset => {
+      const ds = this.datasets[n];
+      if (!ds) throw new Error(`LocalePipeline ${name}: ${what} names dataset "${n}", which is not in datasets (${Object.keys(this.datasets).join(", ")})`);
+      return ds;
+    };
+    const training = c.training.datasets.map((n) => dataset(n, "training.datasets"));
+
+    // The base model is looked up (a read, like a data source) unless given.
+    const kinds = [...new Set(c.training.datasets.map((n) => c.datasets.find((d) => d.name === n)!.kind))];
+    const base = args.baseModel
+      ? pulumi.output({ self: args.baseModel, adaptationExpiry: null as string | null })
+      : c.baseModel?.id
+        ? pulumi.output({ self: c.baseModel.id, adaptationExpiry: null as string | null })
+        : pulumi.output(args.speech).apply((s) =>
+            getBaseModel({
+              speech: s as { endpoint: string; key?: string },
+              locale: c.locale,
+              adaptationKinds: kinds.filter((k) => k !== "AudioFiles" && k !== "OutputFormatting"),
+              minAdaptationDaysLeft: c.baseModel?.minAdaptationDaysLeft,
+            }),
+          );
+
+    this.model = new Model(
+      `${name}-model`,
+      {
+        ...common,
+        project,
+        locale: c.locale,
+        baseModel: base.apply((b) => b.self as string),
+        datasets: training.map((d) => d.self),
+        customModelWeightPercent: c.training.customModelWeightPercent,
+      },
+      child,
+    );
+
+    const endpointName = `${name}-endpoint`;
+    let deployed: pulumi.Output<string> = this.model.self;
+    if (c.evaluation) {
+      const evaluationName = `${name}-evaluation`;
+      const baseline = pulumi.all([args.speech, this.model.self, base]).apply(async ([s, candidate, b]) => {
+        const speech = s as { endpoint: string; key?: string };
+        const served = (await findManagedEntity({ speech, kind: "Endpoint", name: endpointName }))?.model?.self;
+        const prev = await findManagedEntity({ speech, kind: "Evaluation", name: evaluationName });
+        const previous = prev ? { model1: prev.model1.self, model2: prev.model2.self } : undefined;
+        return chooseBaseline({ served, candidate, previous, base: b.self as string });
+      });
+      this.evaluation = new Evaluation(
+        evaluationName,
+        {
+          ...common,
+          project,
+          locale: c.locale,
+          model1: baseline,
+          model2: this.model.self,
+          dataset: dataset(c.evaluation.dataset, "evaluation.dataset").self,
+          maxWordErrorRate: c.evaluation.maxWordErrorRate,
+          minWordErrorRateImprovement: c.evaluation.minWordErrorRateImprovement,
+        },
+        child,
+      );
+      deployed = this.evaluation.approvedModel;
+    }
+
+    this.endpoint = new Endpoint(
+      endpointName,
+      {
+        ...common,
+        project,
+        locale: c.locale,
+        model: deployed,
+        displayName: c.endpoint?.displayName ?? `${c.locale} endpoint`,
+        loggingEnabled: c.endpoint?.loggingEnabled,
+      },
+      child,
+    );
+
+    this.endpointId = this.endpoint.id;
+    this.endpointUrl = this.endpoint.webSocketUrl;
+    this.modelId = this.model.id;
+    this.modelTranscriptionExpiry = this.model.transcriptionExpiry;
+    this.baseModelAdaptationExpiry = base.apply((b) => b.adaptationExpiry ?? null);
+
+    // The program warns, not the provider, so previews show it too.
+    const windowDays = c.expiryWarningDays ?? 60;
+    pulumi.all([this.modelTranscriptionExpiry, this.baseModelAdaptationExpiry]).apply(([t, a]) => {
+      for (const w of expiryWarnings(c.locale, { modelTranscriptionExpiry: t, baseModelAdaptationExpiry: a }, windowDays)) pulumi.log.warn(w, this);
+    });
+
+    this.registerOutputs({
+      endpointId: this.endpointId,
+      endpointUrl: this.endpointUrl,
+      modelId: this.modelId,
+      modelTranscriptionExpiry: this.modelTranscriptionExpiry,
+      baseModelAdaptationExpiry: this.baseModelAdaptationExpiry,
+    });
+  }
+}
