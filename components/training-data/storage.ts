@@ -1,0 +1,59 @@
+// Where training data goes: a storage account reached with Entra ID (DefaultAzureCredential by default) or
+// with a connection string (Azurite's `UseDevelopmentStorage=true` is the local default), and read-only
+// SAS URLs for accounts the Speech service cannot reach with trusted-service access.
+import type { TokenCredential } from "@azure/core-auth";
+import { DefaultAzureCredential } from "@azure/identity";
+import { BlobSASPermissions, BlobServiceClient, StorageSharedKeyCredential, type BlobClient } from "@azure/storage-blob";
+import { InvalidOptionError } from "./kinds";
+
+export const DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true";
+
+export type StorageTarget = { connectionString: string } | { accountUrl: string; credential?: TokenCredential };
+
+export function blobServiceClient(target: StorageTarget | BlobServiceClient): BlobServiceClient {
+  if (target instanceof BlobServiceClient) return target;
+  if ("connectionString" in target) {
+    try {
+      return BlobServiceClient.fromConnectionString(target.connectionString);
+    } catch {
+      // The SDK's message may quote the string, which can hold a key: say what is wrong without it.
+      throw new InvalidOptionError("connectionString", "connectionString: not a valid Azure Storage connection string (expected AccountName=…;AccountKey=…, BlobEndpoint=…, or UseDevelopmentStorage=true)");
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(target.accountUrl);
+  } catch {
+    throw new InvalidOptionError("accountUrl", `accountUrl: ${JSON.stringify(target.accountUrl)} is not a URL; expected https://<account>.blob.core.windows.net`);
+  }
+  if (url.search) throw new InvalidOptionError("accountUrl", "accountUrl: must not carry a query (SAS); use a connection string or Entra ID");
+  return new BlobServiceClient(url.toString().replace(/\/$/, ""), target.credential ?? new DefaultAzureCredential());
+}
+
+export const MAX_SAS_MINUTES = 7 * 24 * 60; // user-delegation keys live at most 7 days
+
+/**
+ * A read-only SAS URL for one blob that expires after `minutes`. With Entra ID it is a user-delegation SAS
+ * (no account key involved); with an account-key connection string (Azurite) it is a service SAS.
+ */
+export async function readOnlySasUrl(service: BlobServiceClient, blob: BlobClient, minutes: number, now = new Date()): Promise<{ url: string; expiresOn: string }> {
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_SAS_MINUTES) {
+    throw new InvalidOptionError("sasMinutes", `sasMinutes: ${minutes} is not allowed; use a whole number of minutes from 1 to ${MAX_SAS_MINUTES}`);
+  }
+  // Start a little in the past: the service's clock may be behind ours.
+  const startsOn = new Date(now.getTime() - 5 * 60_000);
+  const expiresOn = new Date(now.getTime() + minutes * 60_000);
+  const options = { permissions: BlobSASPermissions.parse("r"), startsOn, expiresOn };
+  const url =
+    blob.credential instanceof StorageSharedKeyCredential
+      ? await blob.generateSasUrl(options)
+      : await blob.generateUserDelegationSasUrl(options, await service.getUserDelegationKey(startsOn, expiresOn));
+  return { url, expiresOn: expiresOn.toISOString() };
+}
+
+/** Removes keys and SAS signatures from text that may be printed (error messages carry request URLs). */
+export function redact(text: string): string {
+  return text
+    .replace(/(AccountKey|SharedAccessSignature|SharedAccessKey)=[^;\s"']+/gi, "$1=***")
+    .replace(/([?&]sig=)[^&\s"']+/gi, "$1***");
+}

@@ -1,0 +1,139 @@
+// Resumable, parallel block upload of a stream. Block ids are derived from the block size and index, so a
+// re-run against the same (content-addressed) blob finds the blocks an interrupted run already staged and
+// sends only the missing ones. The stream is hashed as it goes and the blob is committed only when the
+// bytes are the ones expected.
+import { createHash } from "crypto";
+import type { Readable } from "stream";
+import type { BlockBlobClient } from "@azure/storage-blob";
+
+export const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_CONCURRENCY = 4;
+/** Azure allows at most this many blocks per blob. */
+const MAX_BLOCKS = 50_000;
+
+export interface UploadProgress {
+  totalBytes: number;
+  /** Bytes staged by this run plus bytes found already staged. */
+  doneBytes: number;
+  uploadedBytes: number;
+  blocksStaged: number;
+  blocksReused: number;
+}
+
+export interface BlockUploadOptions {
+  blockSize?: number;
+  concurrency?: number;
+  metadata?: Record<string, string>;
+  contentType?: string;
+  /** Commit only when the streamed bytes have this sha256 (hex); otherwise throw and leave the blob uncommitted. */
+  expectedSha256?: string;
+  abortSignal?: AbortSignal;
+  onProgress?: (p: UploadProgress) => void;
+}
+
+export interface UploadOutcome extends UploadProgress {
+  sha256: string;
+}
+
+export class ContentChangedError extends Error {
+  constructor(message: string) {
+    super(`${message}: the files changed while syncing; run the sync again`);
+    this.name = "ContentChangedError";
+  }
+}
+
+/** Fixed-width ids: Azure wants every block id of a blob to have the same length. */
+export function blockId(blockSize: number, index: number): string {
+  return Buffer.from(`s${String(blockSize).padStart(10, "0")}-i${String(index).padStart(6, "0")}`).toString("base64");
+}
+
+async function stagedBlocks(blob: BlockBlobClient, abortSignal?: AbortSignal): Promise<Map<string, number>> {
+  try {
+    const list = await blob.getBlockList("uncommitted", { abortSignal });
+    return new Map((list.uncommittedBlocks ?? []).map((b) => [b.name, b.size]));
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return new Map();
+    throw e;
+  }
+}
+
+export async function uploadBlocksResumable(blob: BlockBlobClient, source: Readable, totalBytes: number, options: BlockUploadOptions = {}): Promise<UploadOutcome> {
+  const blockSize = Math.max(options.blockSize ?? DEFAULT_BLOCK_SIZE, Math.ceil(totalBytes / MAX_BLOCKS));
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const { abortSignal } = options;
+  const progress: UploadProgress = { totalBytes, doneBytes: 0, uploadedBytes: 0, blocksStaged: 0, blocksReused: 0 };
+  const report = () => options.onProgress?.({ ...progress });
+  const hash = createHash("sha256");
+  const ids: string[] = [];
+  const inflight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+
+  try {
+    const already = await stagedBlocks(blob, abortSignal);
+    const dispatch = async (block: Buffer) => {
+      const id = blockId(blockSize, ids.length);
+      ids.push(id);
+      if (already.get(id) === block.length) {
+        progress.blocksReused++;
+        progress.doneBytes += block.length;
+        report();
+        return;
+      }
+      while (inflight.size >= concurrency) await Promise.race(inflight);
+      if (failure) throw failure.error;
+      const task: Promise<void> = blob.stageBlock(id, block, block.length, { abortSignal }).then(
+        () => {
+          inflight.delete(task);
+          progress.blocksStaged++;
+          progress.uploadedBytes += block.length;
+          progress.doneBytes += block.length;
+          report();
+        },
+        (error: unknown) => {
+          inflight.delete(task);
+          failure ??= { error };
+        },
+      );
+      inflight.add(task);
+    };
+
+    // Cut the stream into blocks; each block gets its own buffer because it stays in flight while the next one fills.
+    let block = Buffer.allocUnsafe(Math.min(blockSize, totalBytes || 1));
+    let filled = 0;
+    let streamed = 0;
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      streamed += chunk.length;
+      if (streamed > totalBytes) throw new ContentChangedError(`the package is longer than the ${totalBytes} bytes expected`);
+      let at = 0;
+      while (at < chunk.length) {
+        const n = chunk.copy(block, filled, at);
+        filled += n;
+        at += n;
+        if (filled === block.length) {
+          await dispatch(block);
+          filled = 0;
+          block = Buffer.allocUnsafe(Math.min(blockSize, totalBytes - streamed + (chunk.length - at)) || 1);
+        }
+      }
+      if (failure) throw failure.error;
+    }
+    if (filled > 0) await dispatch(block.subarray(0, filled));
+    await Promise.all(inflight);
+    if (failure) throw failure.error;
+
+    const sha256 = hash.digest("hex");
+    if (streamed !== totalBytes) throw new ContentChangedError(`the package has ${streamed} bytes, ${totalBytes} expected`);
+    if (options.expectedSha256 && sha256 !== options.expectedSha256) throw new ContentChangedError(`the package hashes to ${sha256}, ${options.expectedSha256} expected`);
+    await blob.commitBlockList(ids, {
+      metadata: options.metadata,
+      blobHTTPHeaders: options.contentType ? { blobContentType: options.contentType } : undefined,
+      abortSignal,
+    });
+    return { ...progress, sha256 };
+  } finally {
+    source.destroy();
+    // Never leave requests running behind a failure: they would race a retry staging the same block ids.
+    await Promise.allSettled(inflight);
+  }
+}
