@@ -196,7 +196,7 @@ describe("SpeechAccount", () => {
     ]);
     const accountOpts = seen.find((a) => a.type === "azure-native:cognitiveservices:Account")!.opts;
     expect(accountOpts.replaceOnChanges).toEqual(["properties.userOwnedStorage"]);
-    expect(accountOpts.deleteBeforeReplace).toBe(true);
+    expect((accountOpts as pulumi.CustomResourceOptions).deleteBeforeReplace).toBe(true);
   });
 
   test("bring-your-own-storage without a store is refused", () => {

@@ -1,0 +1,60 @@
+import * as pulumi from "@pulumi/pulumi";
+import { countByType, ofType, RecordedCall, RecordedResource, runStackProgram, valueOf } from "./harness";
+import { F0_WARNING } from "../../components/speech-account";
+
+let outputs: Record<string, any>;
+let resources: RecordedResource[];
+let calls: RecordedCall[];
+const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+
+beforeAll(async () => {
+  ({ outputs, resources, calls } = await runStackProgram("dev"));
+  await valueOf(outputs.containerUrls);
+});
+
+describe("dev stack (Pulumi.dev.yaml)", () => {
+  test("declares a resource group, a TrainingDataStore and a SpeechAccount with their children", () => {
+    expect(countByType(resources)).toEqual({
+      "azure-native:resources:ResourceGroup": 1,
+      "customspeech:index:TrainingDataStore": 1,
+      "azure-native:storage:StorageAccount": 1,
+      "azure-native:storage:BlobContainer": 5,
+      "azure-native:storage:ManagementPolicy": 1,
+      "customspeech:index:SpeechAccount": 1,
+      "azure-native:cognitiveservices:Account": 1,
+      // team group: Speech Contributor + Blob Data Contributor; the Speech identity: Blob Data Reader
+      "azure-native:authorization:RoleAssignment": 3,
+    });
+  });
+
+  test("uses the free tier in eastus, with the F0 warning, keyless", async () => {
+    const [account] = ofType(resources, "azure-native:cognitiveservices:Account");
+    expect(account.inputs).toMatchObject({ location: "eastus", sku: { name: "F0" }, properties: { disableLocalAuth: true } });
+    expect(warn).toHaveBeenCalledWith(F0_WARNING, expect.anything());
+    expect(outputs.speechKey).toBeUndefined();
+    expect(calls.filter((c) => c.token.includes("listAccountKeys"))).toHaveLength(0);
+  });
+
+  test("tags every resource with the environment and the stack", () => {
+    for (const type of ["azure-native:resources:ResourceGroup", "azure-native:storage:StorageAccount", "azure-native:cognitiveservices:Account"]) {
+      expect(ofType(resources, type)[0].inputs.tags).toEqual({ environment: "dev", owner: "speech-team", "pulumi-project": "custom-speech", "pulumi-stack": "dev" });
+    }
+  });
+
+  test("deploys into the resource group it creates", () => {
+    for (const r of resources.filter((r) => r.custom && r.inputs.resourceGroupName !== undefined)) {
+      expect(r.inputs.resourceGroupName).toBe("rg-custom-speech-dev");
+    }
+  });
+
+  test("exports the Speech endpoint, region, resource id and the storage layout", async () => {
+    const endpoint = await valueOf(outputs.speechEndpoint);
+    expect(endpoint).toMatch(/^https:\/\/speech-[0-9a-f]{8}\.cognitiveservices\.azure\.com$/);
+    expect(await valueOf(outputs.speechRegion)).toBe("eastus");
+    expect(await valueOf(outputs.speechResourceId)).toMatch(/\/providers\/Microsoft\.CognitiveServices\/accounts\/speech-[0-9a-f]{8}$/);
+    const account = await valueOf(outputs.storageAccountName);
+    expect(account).toMatch(/^trainingdata[0-9a-f]{8}$/);
+    expect(outputs.containers.trainingAudio).toBe("training-audio");
+    expect((await valueOf<Record<string, string>>(outputs.containerUrls)).testAudio).toBe(`https://${account}.blob.core.windows.net/test-audio`);
+  });
+});
