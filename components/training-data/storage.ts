@@ -2,7 +2,6 @@
 // with a connection string (Azurite's `UseDevelopmentStorage=true` is the local default), and read-only
 // SAS URLs for accounts the Speech service cannot reach with trusted-service access.
 import type { TokenCredential } from "@azure/core-auth";
-import { DefaultAzureCredential } from "@azure/identity";
 import { BlobSASPermissions, BlobServiceClient, StorageSharedKeyCredential, type BlobClient } from "@azure/storage-blob";
 import { InvalidOptionError } from "./kinds";
 
@@ -27,7 +26,9 @@ export function blobServiceClient(target: StorageTarget | BlobServiceClient): Bl
     throw new InvalidOptionError("accountUrl", `accountUrl: ${JSON.stringify(target.accountUrl)} is not a URL; expected https://<account>.blob.core.windows.net`);
   }
   if (url.search) throw new InvalidOptionError("accountUrl", "accountUrl: must not carry a query (SAS); use a connection string or Entra ID");
-  return new BlobServiceClient(url.toString().replace(/\/$/, ""), target.credential ?? new DefaultAzureCredential());
+  // Loaded on demand: @azure/identity is heavy and connection-string runs (Azurite) never need it.
+  const credential = target.credential ?? new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential();
+  return new BlobServiceClient(url.toString().replace(/\/$/, ""), credential);
 }
 
 export const MAX_SAS_MINUTES = 7 * 24 * 60; // user-delegation keys live at most 7 days

@@ -2,7 +2,7 @@
 // content-addressed blob already holds those bytes, otherwise upload it resumably. Nothing is uploaded
 // unless every dataset passes validation.
 import type { BlobServiceClient } from "@azure/storage-blob";
-import { InvalidOptionError, type ContainerLayout, type Sku } from "./kinds";
+import { InvalidOptionError, parseContainer, type ContainerLayout, type Sku } from "./kinds";
 import { hasErrors, type Problem } from "./rules";
 import { listDataset, resolveDataset, type DatasetSpec, type LocalFile, type ResolvedDataset } from "./dataset";
 import { validateDataset } from "./validate";
@@ -70,7 +70,8 @@ export class TrainingDataValidationError extends Error {
   }
 }
 
-export function resolveDatasets(specs: readonly DatasetSpec[], containers?: Partial<ContainerLayout>): ResolvedDataset[] {
+export function resolveDatasets(specs: readonly DatasetSpec[], containers: Partial<ContainerLayout> = {}): ResolvedDataset[] {
+  for (const [k, v] of Object.entries(containers)) if (v !== undefined) parseContainer(v, `containers.${k}`);
   const resolved = specs.map((s, i) => resolveDataset(s, containers, specs.length > 1 ? `datasets[${i}].` : ""));
   const seen = new Set<string>();
   for (const d of resolved) {

@@ -52,9 +52,12 @@ export async function validateDataset(dataset: ResolvedDataset, options: Validat
   const list = listing ?? (await listDataset(dataset));
   const findings = new Findings();
   list.problems.forEach(findings.add);
-  const layout = KIND_LAYOUT[dataset.kind];
-  const result =
-    layout.packaging === "zip" ? await validateAudio(dataset, list.files, findings) : await validateText(dataset, list.files, sku, findings);
+  const missing = list.problems.some((p) => p.rule === "layout-missing");
+  const result = missing
+    ? { files: [], audioDurationMs: 0 } // nothing to look at; follow-on findings would only repeat it
+    : KIND_LAYOUT[dataset.kind].packaging === "zip"
+      ? await validateAudio(dataset, list.files, findings)
+      : await validateText(dataset, list.files, sku, findings);
   return {
     dataset,
     files: result.files,

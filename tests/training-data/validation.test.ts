@@ -162,7 +162,7 @@ describe("TrainingData validation", () => {
 
   it("reports a missing folder", async () => {
     const report = await validate("Language", {}, { dir: path.join(makeDir(), "nope") });
-    expect(rulesOf(report.problems)).toContain("layout-missing");
+    expect(rulesOf(report.problems)).toEqual(["layout-missing"]);
   });
 
   it("caps repeated findings of one rule in one file and counts the rest", async () => {

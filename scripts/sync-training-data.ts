@@ -1,0 +1,255 @@
+// `npm run sync-data -- …`: validate training data folders, then sync them to blob storage and write the
+// manifest the Dataset resources consume. Exit codes: 0 ok, 1 validation errors (nothing uploaded),
+// 2 usage error, 3 storage, network or auth failure.
+import * as fs from "fs";
+import * as path from "path";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { SingleBar, Presets } from "cli-progress";
+import {
+  DATASET_KINDS,
+  DEVELOPMENT_STORAGE,
+  InvalidOptionError,
+  ManifestError,
+  RULE_LIST,
+  SKUS,
+  SYNC_CACHE_FILE,
+  TrainingDataValidationError,
+  formatProblem,
+  mergeManifest,
+  parseSku,
+  readManifest,
+  redact,
+  syncDatasets,
+  validateDatasets,
+  writeManifest,
+  writeSasFile,
+  type ContainerLayout,
+  type DatasetCheck,
+  type DatasetSpec,
+  type SasFile,
+  type StorageTarget,
+  type SyncEvent,
+} from "../components/training-data";
+
+export const EXIT = { ok: 0, validation: 1, usage: 2, storage: 3 } as const;
+
+interface CliOptions {
+  dataset?: string;
+  kind?: string;
+  locale?: string;
+  name?: string;
+  purpose?: string;
+  container?: string;
+  config?: string;
+  connectionString?: string;
+  accountUrl?: string;
+  manifest: string;
+  cache?: string;
+  sku: string;
+  validateOnly?: boolean;
+  verify?: boolean;
+  sasMinutes?: number;
+  sasFile?: string;
+  blockSizeMib?: number;
+  concurrency?: number;
+  progress: boolean;
+  json?: boolean;
+  trainingAudioContainer?: string;
+  testAudioContainer?: string;
+  relatedTextContainer?: string;
+  pronunciationContainer?: string;
+}
+
+class UsageError extends Error {}
+
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${JSON.stringify(v)} is not a whole number ≥ 1`);
+  return n;
+};
+
+function buildProgram(): Command {
+  return new Command("sync-data")
+    .description("Validate Custom Speech training data folders, package them deterministically and sync them to Azure Blob Storage.")
+    .option("--dataset <dir>", "folder of one dataset (with --kind and --locale)")
+    .option("--kind <kind>", `dataset kind: ${DATASET_KINDS.join(", ")}`)
+    .option("--locale <locale>", "dataset locale, e.g. en-US")
+    .option("--name <name>", "dataset name in the manifest and blob path (default: the folder name)")
+    .option("--purpose <purpose>", "training or test: picks the default container (default: test for AudioFiles, else training)")
+    .option("--container <name>", "container for this dataset (overrides the kind's default)")
+    .option("--config <file>", 'JSON file listing datasets: { "datasets": [{ "name", "dir", "kind", "locale", "purpose"?, "container"? }], "containers"?: {…} }')
+    .option("--connection-string <string>", `storage connection string (else $AZURE_STORAGE_CONNECTION_STRING, else ${DEVELOPMENT_STORAGE} for Azurite)`)
+    .option("--account-url <url>", "storage account URL, authenticated with Entra ID (DefaultAzureCredential)")
+    .option("--training-audio-container <name>", "container for training audio (default training-audio)")
+    .option("--test-audio-container <name>", "container for test audio (default test-audio)")
+    .option("--related-text-container <name>", "container for text kinds (default related-text)")
+    .option("--pronunciation-container <name>", "container for pronunciation files (default pronunciation)")
+    .option("--manifest <file>", "manifest to write or update", "training-data.manifest.json")
+    .option("--cache <file>", `sync cache (default: ${SYNC_CACHE_FILE} beside the manifest)`)
+    .option("--sku <sku>", `Speech resource tier, ${SKUS.join(" or ")}: decides the text size limits`, "S0")
+    .option("--validate-only", "validate and report; upload nothing")
+    .option("--verify", "ignore the sync cache: re-validate, re-hash and re-check every dataset")
+    .option("--sas-minutes <n>", "also mint a read-only SAS URL valid n minutes for each dataset (written to --sas-file, never printed)", positiveInt)
+    .option("--sas-file <file>", "where SAS URLs go, readable by you only (default: <manifest>.sas.json)")
+    .option("--block-size-mib <n>", "upload block size in MiB (default 8)", positiveInt)
+    .option("--concurrency <n>", "blocks uploaded in parallel (default 4)", positiveInt)
+    .option("--no-progress", "no progress bar (it is also off when stderr is not a terminal)")
+    .option("--json", "print the result as JSON on stdout")
+    .addHelpText(
+      "after",
+      `\nExit codes: 0 ok, 1 validation errors (nothing uploaded), 2 usage error, 3 storage/network/auth failure.\n\nValidation rules:\n${RULE_LIST.map((r) => `  ${r.id.padEnd(26)} ${r.severity.padEnd(7)} ${r.checks}`).join("\n")}\n`,
+    );
+}
+
+function datasetSpecs(o: CliOptions): { specs: DatasetSpec[]; containers: Partial<ContainerLayout> } {
+  const containers: Partial<ContainerLayout> = {};
+  if (o.config) {
+    if (o.dataset) throw new UsageError("use either --config or --dataset, not both");
+    let raw: { datasets?: unknown; containers?: Partial<ContainerLayout> };
+    try {
+      raw = JSON.parse(fs.readFileSync(o.config, "utf8"));
+    } catch (e) {
+      throw new UsageError(`--config ${o.config}: ${(e as Error).message}`);
+    }
+    if (!Array.isArray(raw.datasets) || raw.datasets.length === 0) throw new UsageError(`--config ${o.config}: "datasets" must be a non-empty array`);
+    const base = path.dirname(path.resolve(o.config));
+    Object.assign(containers, raw.containers);
+    const specs = (raw.datasets as Record<string, unknown>[]).map((d, i) => {
+      if (typeof d?.dir !== "string") throw new UsageError(`--config ${o.config}: datasets[${i}].dir must be a folder path`);
+      return { ...d, dir: path.resolve(base, d.dir) } as DatasetSpec;
+    });
+    return { specs, containers: withFlags(containers, o) };
+  }
+  if (!o.dataset) throw new UsageError("give --dataset <dir> (with --kind and --locale) or --config <file>");
+  if (!o.kind) throw new UsageError(`--kind is required with --dataset; allowed values: ${DATASET_KINDS.join(", ")}`);
+  if (!o.locale) throw new UsageError("--locale is required with --dataset, e.g. --locale en-US");
+  return {
+    specs: [{ dir: o.dataset, kind: o.kind, locale: o.locale, name: o.name ?? path.basename(path.resolve(o.dataset)), purpose: o.purpose, container: o.container }],
+    containers: withFlags(containers, o),
+  };
+}
+
+function withFlags(c: Partial<ContainerLayout>, o: CliOptions): Partial<ContainerLayout> {
+  const flags: Partial<ContainerLayout> = {
+    trainingAudio: o.trainingAudioContainer,
+    testAudio: o.testAudioContainer,
+    relatedText: o.relatedTextContainer,
+    pronunciation: o.pronunciationContainer,
+  };
+  return { ...c, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
+}
+
+function storageTarget(o: CliOptions): StorageTarget {
+  if (o.connectionString && o.accountUrl) throw new UsageError("use either --connection-string or --account-url, not both");
+  if (o.accountUrl) return { accountUrl: o.accountUrl };
+  return { connectionString: o.connectionString ?? process.env.AZURE_STORAGE_CONNECTION_STRING ?? DEVELOPMENT_STORAGE };
+}
+
+function progressReporter(enabled: boolean): { onEvent: (e: SyncEvent) => void; stop: () => void } {
+  const mb = (n: number) => (n / 1024 ** 2).toFixed(1);
+  let bar: SingleBar | undefined;
+  let started = 0;
+  const stop = () => {
+    bar?.stop();
+    bar = undefined;
+  };
+  const onEvent = (e: SyncEvent) => {
+    if (!enabled) return;
+    if (e.type === "upload-start") {
+      bar = new SingleBar({ stream: process.stderr, format: "{dataset} [{bar}] {percentage}% | {done}/{total} MB | {speed} MB/s", hideCursor: true }, Presets.shades_classic);
+      bar.start(e.totalBytes, 0, { dataset: e.dataset, done: mb(0), total: mb(e.totalBytes), speed: "0.0" });
+      started = Date.now();
+    } else if (e.type === "upload-progress" && bar) {
+      const secs = Math.max(0.001, (Date.now() - started) / 1000);
+      bar.update(e.progress.doneBytes, { done: mb(e.progress.doneBytes), speed: mb(e.progress.uploadedBytes / secs) });
+    } else if (e.type === "uploaded") {
+      stop();
+    }
+  };
+  return { onEvent, stop };
+}
+
+function printProblems(checks: readonly DatasetCheck[], out: NodeJS.WritableStream): void {
+  for (const c of checks) for (const p of c.problems) out.write(formatProblem(p, c.dataset.name) + "\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram().exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let o: CliOptions;
+  try {
+    o = program.parse(argv, { from: "user" }).opts<CliOptions>();
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw e;
+  }
+  const out = process.stdout;
+  const progress = progressReporter(o.progress && !o.json && !!process.stderr.isTTY);
+  try {
+    const { specs, containers } = datasetSpecs(o);
+    const sku = parseSku(o.sku);
+    const manifestPath = path.resolve(o.manifest);
+    const cachePath = o.cache ? path.resolve(o.cache) : path.join(path.dirname(manifestPath), SYNC_CACHE_FILE);
+    if (o.validateOnly) {
+      const checks = await validateDatasets(specs, { sku, containers, cachePath, verify: o.verify });
+      if (o.json) out.write(JSON.stringify({ ok: true, datasets: checks.map((c) => ({ name: c.dataset.name, problems: c.problems })) }) + "\n");
+      else {
+        printProblems(checks, out);
+        out.write(`validated ${checks.length} dataset(s): no errors\n`);
+      }
+      return EXIT.ok;
+    }
+    const storage = storageTarget(o);
+    const results = await syncDatasets(specs, {
+      storage,
+      sku,
+      containers,
+      cachePath,
+      verify: o.verify,
+      sasMinutes: o.sasMinutes,
+      blockSize: o.blockSizeMib ? o.blockSizeMib * 1024 * 1024 : undefined,
+      concurrency: o.concurrency,
+      onEvent: progress.onEvent,
+    });
+    progress.stop();
+    const previous = await readManifest(manifestPath).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") return undefined;
+      throw e;
+    });
+    const changed = await writeManifest(manifestPath, mergeManifest(previous, results.map((r) => r.entry)));
+    let sasFile: string | undefined;
+    if (o.sasMinutes !== undefined) {
+      sasFile = path.resolve(o.sasFile ?? `${manifestPath.replace(/\.json$/, "")}.sas.json`);
+      await writeSasFile(sasFile, Object.fromEntries(results.map((r) => [r.entry.name, r.sas!])) as SasFile);
+    }
+    if (o.json) {
+      out.write(JSON.stringify({ ok: true, manifest: manifestPath, manifestChanged: changed, sasFile, datasets: results.map((r) => ({ ...r.entry, status: r.status, bytesUploaded: r.bytesUploaded, blocksReused: r.blocksReused, warnings: r.warnings })) }) + "\n");
+    } else {
+      for (const r of results) {
+        for (const w of r.warnings) out.write(formatProblem(w, r.entry.name) + "\n");
+        out.write(`${r.status.padEnd(9)} ${r.entry.name}: ${r.entry.blobUrl} (${r.entry.sizeBytes} bytes, sha256 ${r.entry.contentHash.slice(0, 12)}…, ${r.bytesUploaded} bytes sent${r.blocksReused ? `, ${r.blocksReused} blocks resumed` : ""})\n`);
+      }
+      out.write(`manifest ${manifestPath} ${changed ? "updated" : "unchanged"}${sasFile ? `; SAS URLs in ${sasFile}` : ""}\n`);
+    }
+    return EXIT.ok;
+  } catch (e) {
+    progress.stop();
+    if (e instanceof TrainingDataValidationError) {
+      if (o.json) out.write(JSON.stringify({ ok: false, datasets: e.checks.map((c) => ({ name: c.dataset.name, problems: c.problems })) }) + "\n");
+      else printProblems(e.checks, out);
+      process.stderr.write(`${e.message}\n`);
+      return EXIT.validation;
+    }
+    if (e instanceof UsageError || e instanceof InvalidOptionError || e instanceof ManifestError) {
+      process.stderr.write(`error: ${e.message}\n(see --help)\n`);
+      return EXIT.usage;
+    }
+    const err = e as Error & { statusCode?: number; code?: string };
+    const detail = [err.name, err.statusCode, err.code].filter((x) => x !== undefined && x !== "Error").join(" ");
+    process.stderr.write(`sync failed${detail ? ` (${detail})` : ""}: ${redact(err.message ?? String(e)).split("\n")[0]}\n`);
+    return EXIT.storage;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
