@@ -8,9 +8,10 @@ import type { Principal } from "./roles";
 import { type ExistingSpeechAccountArgs, type NetworkAcls, SPEECH_SKUS, type SpeechAccountArgs } from "./speech-account";
 import { validateTrainingRegion } from "./regions";
 import type { DataLifecycle, TrainingDataStoreArgs } from "./training-data-store";
+import type { DatasetKind } from "./speech-api/models";
+import { DATASET_KINDS } from "./training-data/kinds";
 
-export const DATASET_KINDS = ["Acoustic", "AudioFiles", "Language", "LanguageMarkdown", "Pronunciation", "OutputFormatting"] as const;
-export type DatasetKind = (typeof DATASET_KINDS)[number];
+export type { DatasetKind };
 
 /** One locale's Custom Speech pipeline (consumed by LocalePipeline). */
 export interface LocaleConfig {
