@@ -226,7 +226,7 @@ export class SpeechClient {
   deleteModel(id: string): Promise<void> {
     return this.delete(`/models/${seg(id)}`);
   }
-  getModelManifest(id: string, sasLifetimeMinutes: number): Promise<m.ModelManifest> {
+  async getModelManifest(id: string, sasLifetimeMinutes: number): Promise<m.ModelManifest> {
     if (!Number.isInteger(sasLifetimeMinutes) || sasLifetimeMinutes < 0) {
       throw new RangeError(`getModelManifest: sasLifetimeMinutes must be a non-negative integer, got ${sasLifetimeMinutes}`);
     }
@@ -377,7 +377,7 @@ export class SpeechClient {
       headers.set("Content-Type", o.contentType ?? "application/json");
       body = JSON.stringify(o.json);
     }
-    const request = createPipelineRequest({ url, method, headers, body });
+    const request = createPipelineRequest({ url, method, headers, body, allowInsecureConnection: url.startsWith("http://") });
     let response;
     try {
       response = await this.pipeline.sendRequest((this.httpClient ??= createDefaultHttpClient()), request);

@@ -2,6 +2,16 @@ import { isRestError, type PipelineRequest, type PipelineResponse } from "@azure
 import type { Error as ApiErrorBody } from "./models";
 
 /**
+ * Pulumi's closure serializer rewrites `super(message)` into `Error.call(this, message)`, which sets
+ * nothing on `this`: our Error subclasses set their name, message and stack themselves.
+ */
+export function initError(e: Error, name: string, message: string): void {
+  e.name = name;
+  e.message = message;
+  if (!Object.prototype.hasOwnProperty.call(e, "stack")) Error.captureStackTrace?.(e);
+}
+
+/**
  * Any failure of a Speech to text call: an HTTP error status (with the service's error body parsed)
  * or a transport failure after retries (statusCode undefined, code e.g. "ECONNRESET").
  */
@@ -20,7 +30,7 @@ export class SpeechApiError extends Error {
     init: { statusCode?: number; code?: string; innerCode?: string; requestId?: string; target?: string; details?: unknown } = {},
   ) {
     super(message);
-    this.name = "SpeechApiError";
+    initError(this, "SpeechApiError", message);
     this.statusCode = init.statusCode;
     this.code = init.code;
     this.innerCode = init.innerCode;
@@ -78,7 +88,7 @@ export function parseErrorBody(text: string | undefined): ApiErrorBody | undefin
   }
 }
 
-function describe(request: PipelineRequest): string {
+function callSummary(request: PipelineRequest): string {
   let path = request.url;
   try {
     path = new URL(request.url).pathname;
@@ -96,7 +106,7 @@ export function errorFromResponse(response: PipelineResponse, secrets: readonly 
   const serviceMessage = body?.innerError?.message && body.message ? `${body.message} (${body.innerError.message})` : (body?.message ?? body?.innerError?.message);
   const codes = [code, innerCode].filter(Boolean).join("/");
   const message =
-    `Speech API ${describe(response.request)} returned ${response.status}${codes ? ` ${codes}` : ""}` +
+    `Speech API ${callSummary(response.request)} returned ${response.status}${codes ? ` ${codes}` : ""}` +
     `${serviceMessage ? `: ${serviceMessage}` : ""}${requestId ? ` [request id ${requestId}]` : ""}`;
   return new SpeechApiError(redact(message, secrets), {
     statusCode: response.status,
@@ -115,5 +125,5 @@ export function errorFromFailure(e: unknown, request: PipelineRequest, secrets: 
   if (isRestError(e) && e.response) return errorFromResponse(e.response as PipelineResponse, secrets);
   const code = isRestError(e) ? e.code : (e as { code?: string } | undefined)?.code;
   const reason = e instanceof Error ? e.message : String(e);
-  return new SpeechApiError(redact(`Speech API ${describe(request)} failed: ${reason}`, secrets), { code });
+  return new SpeechApiError(redact(`Speech API ${callSummary(request)} failed: ${reason}`, secrets), { code });
 }

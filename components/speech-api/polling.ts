@@ -1,5 +1,6 @@
 import type { Status } from "./models";
 import { systemClock, type Clock } from "./clock";
+import { initError } from "./errors";
 
 export interface PollOptions {
   /** Epoch ms (per clock): give up with PollDeadlineExceededError carrying the last value. */
@@ -20,7 +21,7 @@ export class PollDeadlineExceededError extends Error {
   lastValue: unknown;
   constructor(message: string, lastValue: unknown) {
     super(message);
-    this.name = "PollDeadlineExceededError";
+    initError(this, "PollDeadlineExceededError", message);
     this.lastValue = lastValue;
   }
 }

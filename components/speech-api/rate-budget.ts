@@ -42,11 +42,11 @@ interface BudgetState {
   pumping: boolean;
 }
 
-const REGISTRY_KEY = Symbol.for("pulumi-custom-speech/rate-budget");
-
 function budgetFor(key: string): BudgetState {
+  // Looked up on every call, not captured: Pulumi's closure serializer cannot capture a symbol value.
+  const registryKey = Symbol.for("pulumi-custom-speech/rate-budget");
   const g = globalThis as unknown as Record<symbol, Map<string, BudgetState> | undefined>;
-  const registry = (g[REGISTRY_KEY] ??= new Map<string, BudgetState>());
+  const registry = (g[registryKey] ??= new Map<string, BudgetState>());
   let state = registry.get(key);
   if (!state) registry.set(key, (state = { grants: [], waiters: [], pumping: false }));
   return state;
