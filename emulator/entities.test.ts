@@ -49,6 +49,7 @@ describe("Project", () => {
     expect((await api.get(project.links.models)).body.values.map((m: any) => m.self)).toEqual([model.body.self]);
     expect((await api.get(project.links.endpoints)).body.values).toEqual([]);
     expect((await api.get(project.links.evaluations)).body.values).toEqual([]);
+    expect((await api.get(project.links.transcriptions)).body.values).toEqual([]);
   });
 
   it("rejects a project reference whose locale differs from the entity's", async () => {

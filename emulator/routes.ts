@@ -28,6 +28,7 @@ export const ROUTES: Route[] = [
   { method: "GET", path: "/projects/{id}/models", handler: projects.projectChildren },
   { method: "GET", path: "/projects/{id}/endpoints", handler: projects.projectChildren },
   { method: "GET", path: "/projects/{id}/evaluations", handler: projects.projectChildren },
+  { method: "GET", path: "/projects/{id}/transcriptions", handler: projects.projectChildren },
 
   { method: "GET", path: "/datasets/locales", handler: datasets.datasetLocales },
   { method: "GET", path: "/datasets", handler: datasets.listDatasets },

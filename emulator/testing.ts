@@ -31,7 +31,7 @@ export function speech(emu: RunningEmulator, resource = "speech") {
     const url = new URL(path.startsWith("http") ? path : `${endpoint}/speechtotext${path}`);
     if (!o.noVersion && !url.searchParams.has("api-version")) url.searchParams.set("api-version", "2025-10-15");
     const headers: Record<string, string> = { ...(o.anonymous ? {} : { "Ocp-Apim-Subscription-Key": key }), ...o.headers };
-    let payload: BodyInit | undefined;
+    let payload: Buffer | string | undefined;
     if (o.raw) {
       payload = o.raw;
       headers["Content-Type"] ??= "application/octet-stream";

@@ -71,7 +71,7 @@ export function deleteProject(ctx: Ctx): Reply {
   return noContent();
 }
 
-/** GET /projects/{id}/datasets|models|endpoints|evaluations */
+/** GET /projects/{id}/datasets|models|endpoints|evaluations|transcriptions (transcriptions are not emulated: always empty). */
 export function projectChildren(ctx: Ctx): Reply {
   const project = find(ctx, ctx.resource.state.projects, "project");
   const s = ctx.resource.state;
@@ -81,6 +81,7 @@ export function projectChildren(ctx: Ctx): Reply {
     child === "datasets" ? mine(s.datasets).map((d) => datasetView(ctx, d))
       : child === "models" ? mine(s.models).map((m) => modelView(ctx, m))
         : child === "endpoints" ? mine(s.endpoints).map((e) => endpointView(ctx, e))
-          : mine(s.evaluations).map((e) => evaluationView(ctx, e));
+          : child === "evaluations" ? mine(s.evaluations).map((e) => evaluationView(ctx, e))
+            : [];
   return list(ctx, views);
 }
