@@ -20,7 +20,7 @@ export interface LocaleConfig {
   datasets: { name: string; kind: DatasetKind; contentUrl?: string; manifest?: string; file?: string; contentHash?: string }[];
   baseModel?: { id?: string; minAdaptationDaysLeft?: number }; // default: newest base model with >= 30 days of adaptation left
   training: { datasets: string[]; customModelWeightPercent?: number }; // names from `datasets`
-  evaluation?: { dataset: string; maxWordErrorRate?: number; minWordErrorRateImprovement?: number };
+  evaluation?: { dataset: string; maxWordErrorRate?: number; minWordErrorRateImprovement?: number }; // percent / percentage points
   endpoint?: { displayName?: string; loggingEnabled?: boolean };
   expiryWarningDays?: number; // default 60
 }
@@ -168,7 +168,8 @@ export function validateLocale(value: unknown, where: string): LocaleConfig {
     if (!names.has(l.evaluation.dataset)) fail(".evaluation.dataset", `"${l.evaluation.dataset}" is not in datasets (${[...names].join(", ")}).`);
     for (const k of ["maxWordErrorRate", "minWordErrorRateImprovement"] as const) {
       const v = l.evaluation[k];
-      if (v !== undefined && (typeof v !== "number" || v < 0 || v > 1)) fail(`.evaluation.${k}`, "must be a fraction from 0 to 1 (0.08 = 8 %).");
+      // Percent, like Speech Studio shows WER (the REST API reports fractions; the Evaluation resource converts).
+      if (v !== undefined && (typeof v !== "number" || v < 0 || v > 100)) fail(`.evaluation.${k}`, "must be a percentage from 0 to 100 (8 = 8 % WER).");
     }
   }
   const minDays = l.baseModel?.minAdaptationDaysLeft;

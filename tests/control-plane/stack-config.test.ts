@@ -26,7 +26,7 @@ const locale = {
     { name: "test", kind: "Acoustic", manifest: "m.json" },
   ],
   training: { datasets: ["train"] },
-  evaluation: { dataset: "test", maxWordErrorRate: 0.1 },
+  evaluation: { dataset: "test", maxWordErrorRate: 10 },
 };
 
 describe("Stack configuration schema (Pulumi.yaml)", () => {
@@ -74,7 +74,7 @@ describe("Stack configuration", () => {
     if (c.speech.mode === "create") expect(c.speech.settings).toMatchObject({ sku: "F0", disableLocalAuth: true, bringYourOwnStorage: false });
     expect(c.locales.map((l) => l.locale)).toEqual(["en-US"]);
     expect(c.locales[0].datasets).toHaveLength(2); // F0 allows two
-    expect(c.locales[0].evaluation?.maxWordErrorRate).toBe(0.3);
+    expect(c.locales[0].evaluation?.maxWordErrorRate).toBe(30);
   });
 
   test("the prod stack: S0, firewalled, principals, two locales with stricter gates", () => {
@@ -85,7 +85,7 @@ describe("Stack configuration", () => {
     expect(c.speech.settings.users).toHaveLength(2);
     expect(c.storage).toMatchObject({ storageAccountName: "contosospeechdataprod", sku: "Standard_ZRS", networkDefaultAction: "Deny" });
     expect(c.locales.map((l) => l.locale)).toEqual(["en-US", "de-DE"]);
-    for (const l of c.locales) expect(l.evaluation!.maxWordErrorRate).toBeLessThan(0.3);
+    for (const l of c.locales) expect(l.evaluation!.maxWordErrorRate).toBeLessThan(30);
     expect(c.tags).toEqual({ environment: "prod", owner: "speech-team", costCenter: "4711" });
   });
 
@@ -163,7 +163,7 @@ describe("Locale configuration", () => {
     [(l: any) => (l.training.datasets = ["missing"]), /locales\[0\]\.training\.datasets names "missing", which is not in datasets \(train, test\)/],
     [(l: any) => (l.training.customModelWeightPercent = 0), /customModelWeightPercent must be a whole number from 1 to 100/],
     [(l: any) => (l.evaluation.dataset = "nope"), /locales\[0\]\.evaluation\.dataset "nope" is not in datasets/],
-    [(l: any) => (l.evaluation.maxWordErrorRate = 12), /evaluation\.maxWordErrorRate must be a fraction from 0 to 1/],
+    [(l: any) => (l.evaluation.maxWordErrorRate = 120), /evaluation\.maxWordErrorRate must be a percentage from 0 to 100/],
     [(l: any) => (l.baseModel = { minAdaptationDaysLeft: -3 }), /baseModel\.minAdaptationDaysLeft must be a whole number/],
     [(l: any) => (l.expiryWarningDays = 0), /expiryWarningDays must be a whole number of days \(1 or more\)/],
   ])("a bad locale fails naming the property (%#)", (change, message) => {
