@@ -9,4 +9,5 @@ export function stableId(text: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+/** ISO 8601 like the service ("…T11:34:12Z"); milliseconds kept when non-zero so short phases stay distinguishable. */
+export const iso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");

@@ -14,7 +14,7 @@ export function phaseAt(t: Timeline, now: number, failure?: EntityError): Phase 
   if (t.waiting) return { status: "NotStarted", lastActionAt: t.start };
   const end = t.start + t.duration;
   if (now >= end) return { status: failure ? "Failed" : "Succeeded", lastActionAt: end };
-  const runningFrom = t.start + Math.floor(t.duration / 10);
+  const runningFrom = t.startsRunning ? t.start : t.start + Math.floor(t.duration / 10);
   if (now < runningFrom) return { status: "NotStarted", lastActionAt: t.start, remainingMs: end - now };
   return { status: "Running", lastActionAt: runningFrom, remainingMs: end - now };
 }

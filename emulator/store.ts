@@ -10,6 +10,8 @@ export interface Timeline {
   duration: number;
   /** A dataset created without contentUrl waits (NotStarted) for its blocks to be committed. */
   waiting?: boolean;
+  /** Skip NotStarted: an endpoint redeploying after a model swap is Running at once. */
+  startsRunning?: boolean;
 }
 
 export interface Common {

@@ -90,7 +90,7 @@ export function updateEndpoint(ctx: Ctx): Reply {
   if (logging !== undefined) e.loggingEnabled = logging;
   if (swap) {
     e.model = swap;
-    e.timeline = { start: ctx.now, duration: ctx.core.durations.endpoint };
+    e.timeline = { start: ctx.now, duration: ctx.core.durations.endpoint, startsRunning: true };
   }
   return ok(endpointView(ctx, e), endpointPhase(e, ctx.now));
 }
