@@ -92,7 +92,7 @@ function buildProgram(): Command {
     .option("--sas-minutes <n>", "also mint a read-only SAS URL valid n minutes for each dataset (written to --sas-file, never printed)", positiveInt)
     .option("--sas-file <file>", "where SAS URLs go, readable by you only (default: <manifest>.sas.json)")
     .option("--block-size-mib <n>", "upload block size in MiB (default 8)", positiveInt)
-    .option("--concurrency <n>", "blocks uploaded in parallel (default 4)", positiveInt)
+    .option("--concurrency <n>", "blocks uploaded in parallel (default 8)", positiveInt)
     .option("--no-progress", "no progress bar (it is also off when stderr is not a terminal)")
     .option("--json", "print the result as JSON on stdout")
     .addHelpText(
@@ -199,8 +199,13 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     const storage = storageTarget(o);
+    const previous = await readManifest(manifestPath).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") return undefined;
+      throw e;
+    });
     const results = await syncDatasets(specs, {
       storage,
+      previous: previous?.datasets,
       sku,
       containers,
       cachePath,
@@ -211,10 +216,6 @@ export async function main(argv: string[]): Promise<number> {
       onEvent: progress.onEvent,
     });
     progress.stop();
-    const previous = await readManifest(manifestPath).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOENT") return undefined;
-      throw e;
-    });
     const changed = await writeManifest(manifestPath, mergeManifest(previous, results.map((r) => r.entry)));
     let sasFile: string | undefined;
     if (o.sasMinutes !== undefined) {

@@ -1,7 +1,7 @@
 // Sync = validate every dataset, then for each one: hash the deterministic package, skip it when the
 // content-addressed blob already holds those bytes, otherwise upload it resumably. Nothing is uploaded
 // unless every dataset passes validation.
-import type { BlobServiceClient } from "@azure/storage-blob";
+import type { BlobServiceClient, BlockBlobClient } from "@azure/storage-blob";
 import { InvalidOptionError, parseContainer, type ContainerLayout, type Sku } from "./kinds";
 import { hasErrors, type Problem } from "./rules";
 import { listDataset, resolveDataset, type DatasetSpec, type LocalFile, type ResolvedDataset } from "./dataset";
@@ -24,6 +24,11 @@ export interface SyncOptions {
   blockSize?: number;
   concurrency?: number;
   abortSignal?: AbortSignal;
+  /**
+   * Entries of the existing manifest. A dataset whose package size and file count match its entry is
+   * hashed before anything is sent, so unchanged data costs no upload even without the sync cache.
+   */
+  previous?: readonly ManifestEntry[];
   /** Also mint a read-only SAS URL valid this many minutes for each dataset. */
   sasMinutes?: number;
   onEvent?: (event: SyncEvent) => void;
@@ -136,68 +141,103 @@ export async function syncDataset(spec: DatasetSpec, options: SyncOptions): Prom
   return (await syncDatasets([spec], options))[0];
 }
 
-async function syncChecked(check: DatasetCheck, sku: Sku, service: BlobServiceClient, cache: SyncCache, options: SyncOptions): Promise<DatasetSyncResult> {
-  const { dataset } = check;
-  const emit = options.onEvent ?? (() => undefined);
-  let files = check.files;
-  let facts = check.facts;
-  if (!facts) {
-    const { sha256, sizeBytes } = await hashPackage(dataset.kind, files!);
-    facts = {
-      fingerprint: check.fingerprint,
-      extension: check.extension,
-      contentHash: sha256,
-      sizeBytes,
-      audioDurationMs: check.audioDurationMs,
-      fileCount: check.fileCount,
-      warnings: check.problems,
-    };
-    // Saved right away: a resumed run after an interruption then skips straight to the upload.
-    cache.set(dataset, facts);
-    await cache.save();
-    emit({ type: "hashed", dataset: dataset.name, contentHash: sha256, sizeBytes });
-  }
+const NO_UPLOAD = (totalBytes: number): UploadProgress => ({ totalBytes, doneBytes: totalBytes, uploadedBytes: 0, blocksStaged: 0, blocksReused: 0 });
 
-  const container = service.getContainerClient(dataset.container);
-  const blob = container.getBlockBlobClient(`${dataset.locale}/${dataset.name}/${facts.contentHash}${facts.extension}`);
-  const blobUrl = blob.url.split("?")[0];
-  const entry: ManifestEntry = {
-    name: dataset.name,
-    kind: dataset.kind,
-    locale: dataset.locale,
-    blobUrl,
-    contentHash: facts.contentHash,
-    sizeBytes: facts.sizeBytes,
-    audioDurationMs: facts.audioDurationMs,
-    fileCount: facts.fileCount,
-  };
+/** A dataset whose package has the size and file count of its previous manifest entry is probably unchanged. */
+function probablyUnchanged(check: DatasetCheck, previous: readonly ManifestEntry[] = []): boolean {
+  const d = check.dataset;
+  return previous.some((e) => e.name === d.name && e.kind === d.kind && e.locale === d.locale && e.sizeBytes === check.sizeBytes && e.fileCount === check.fileCount);
+}
 
-  const existing = await blob.getProperties({ abortSignal: options.abortSignal }).catch((e: { statusCode?: number }) => {
+async function propertiesOf(blob: BlockBlobClient, abortSignal?: AbortSignal) {
+  return blob.getProperties({ abortSignal }).catch((e: { statusCode?: number }) => {
     if (e.statusCode === 404) return undefined;
     throw e;
   });
-  let progress: UploadProgress = { totalBytes: facts.sizeBytes, doneBytes: facts.sizeBytes, uploadedBytes: 0, blocksStaged: 0, blocksReused: 0 };
-  const unchanged = existing?.metadata?.contenthash === facts.contentHash && existing.contentLength === facts.sizeBytes;
+}
+
+/**
+ * Where the bytes go:
+ * - content hash known (sync cache, or hashed first because the data is probably unchanged): one metadata
+ *   request on `<locale>/<name>/<hash><ext>`; upload straight to it only when it is missing.
+ * - otherwise (new or changed data): a single pass hashes while uploading to `<locale>/<name>/staging/<fingerprint><ext>`,
+ *   then a server-side copy gives the content-addressed name. Re-running after an interruption finds the
+ *   staged blocks under the same fingerprint.
+ */
+async function syncChecked(check: DatasetCheck, sku: Sku, service: BlobServiceClient, cache: SyncCache, options: SyncOptions): Promise<DatasetSyncResult> {
+  const { dataset } = check;
+  const { abortSignal } = options;
+  const emit = options.onEvent ?? (() => undefined);
+  const container = service.getContainerClient(dataset.container);
+  const prefix = `${dataset.locale}/${dataset.name}/`;
+  const staging = container.getBlockBlobClient(`${prefix}staging/${check.fingerprint}${check.extension}`);
+  const metadata = (contentHash: string) => ({ contenthash: contentHash, dataset: dataset.name, kind: dataset.kind, locale: dataset.locale });
+  const complete = (p: { metadata?: Record<string, string>; contentLength?: number } | undefined, f: CachedFacts) =>
+    p?.metadata?.contenthash === f.contentHash && p.contentLength === f.sizeBytes;
+
+  let files = check.files;
+  const upload = async (blob: BlockBlobClient, expectedSha256?: string) => {
+    files ??= (await validateDataset(dataset, { sku })).files; // cache hit but data needed: list the files to package
+    await container.createIfNotExists({ abortSignal });
+    emit({ type: "upload-start", dataset: dataset.name, totalBytes: check.sizeBytes });
+    return uploadBlocksResumable(blob, openPackage(dataset.kind, files), check.sizeBytes, {
+      blockSize: options.blockSize,
+      concurrency: options.concurrency,
+      expectedSha256,
+      metadata,
+      contentType: packageContentType(dataset.kind, files),
+      abortSignal,
+      onProgress: (p) => emit({ type: "upload-progress", dataset: dataset.name, progress: p }),
+    });
+  };
+  const remember = async (contentHash: string, sizeBytes: number): Promise<CachedFacts> => {
+    const facts = { fingerprint: check.fingerprint, extension: check.extension, contentHash, sizeBytes, audioDurationMs: check.audioDurationMs, fileCount: check.fileCount, warnings: check.problems };
+    cache.set(dataset, facts);
+    await cache.save(); // right away: a re-run after an interruption skips straight to the upload
+    emit({ type: "hashed", dataset: dataset.name, contentHash, sizeBytes });
+    return facts;
+  };
+
+  let progress = NO_UPLOAD(check.sizeBytes);
+  let facts = check.facts;
+  let staged = false;
+  if (!facts && !probablyUnchanged(check, options.previous)) {
+    const outcome = await upload(staging);
+    progress = outcome;
+    facts = await remember(outcome.sha256, outcome.totalBytes);
+    staged = true;
+  } else if (!facts) {
+    const { sha256, sizeBytes } = await hashPackage(dataset.kind, files!);
+    facts = await remember(sha256, sizeBytes);
+  }
+
+  const blob = container.getBlockBlobClient(`${prefix}${facts.contentHash}${facts.extension}`);
+  const blobUrl = blob.url.split("?")[0];
+  const unchanged = complete(await propertiesOf(blob, abortSignal), facts);
   if (unchanged) {
     emit({ type: "unchanged", dataset: dataset.name, blobUrl });
   } else {
-    if (!files) files = (await validateDataset(dataset, { sku })).files; // cache hit but the blob is gone: list the files to package
-    await container.createIfNotExists({ abortSignal: options.abortSignal });
-    emit({ type: "upload-start", dataset: dataset.name, totalBytes: facts.sizeBytes });
-    progress = await uploadBlocksResumable(blob, openPackage(dataset.kind, files), facts.sizeBytes, {
-      blockSize: options.blockSize,
-      concurrency: options.concurrency,
-      expectedSha256: facts.contentHash,
-      metadata: { contenthash: facts.contentHash, dataset: dataset.name, kind: dataset.kind, locale: dataset.locale },
-      contentType: packageContentType(dataset.kind, files),
-      abortSignal: options.abortSignal,
-      onProgress: (p) => emit({ type: "upload-progress", dataset: dataset.name, progress: p }),
-    });
+    if (staged || complete(await propertiesOf(staging, abortSignal), facts)) {
+      await blob.beginCopyFromURL(staging.url, { metadata: metadata(facts.contentHash), abortSignal, intervalInMs: 1000 }).then((poller) => poller.pollUntilDone());
+    } else {
+      progress = await upload(blob, facts.contentHash);
+    }
     emit({ type: "uploaded", dataset: dataset.name, blobUrl, progress });
   }
+  if (staged || !unchanged) await staging.deleteIfExists({ abortSignal });
+
   const sas = options.sasMinutes === undefined ? undefined : await readOnlySasUrl(service, blob, options.sasMinutes);
   return {
-    entry,
+    entry: {
+      name: dataset.name,
+      kind: dataset.kind,
+      locale: dataset.locale,
+      blobUrl,
+      contentHash: facts.contentHash,
+      sizeBytes: facts.sizeBytes,
+      audioDurationMs: facts.audioDurationMs,
+      fileCount: facts.fileCount,
+    },
     status: unchanged ? "unchanged" : "uploaded",
     bytesUploaded: progress.uploadedBytes,
     blocksStaged: progress.blocksStaged,

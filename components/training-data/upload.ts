@@ -7,7 +7,7 @@ import type { Readable } from "stream";
 import type { BlockBlobClient } from "@azure/storage-blob";
 
 export const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_CONCURRENCY = 8;
 /** Azure allows at most this many blocks per blob. */
 const MAX_BLOCKS = 50_000;
 
@@ -23,7 +23,8 @@ export interface UploadProgress {
 export interface BlockUploadOptions {
   blockSize?: number;
   concurrency?: number;
-  metadata?: Record<string, string>;
+  /** Blob metadata; a function gets the sha256 of the streamed bytes (known only once all are read). */
+  metadata?: Record<string, string> | ((sha256: string) => Record<string, string>);
   contentType?: string;
   /** Commit only when the streamed bytes have this sha256 (hex); otherwise throw and leave the blob uncommitted. */
   expectedSha256?: string;
@@ -84,6 +85,7 @@ export async function uploadBlocksResumable(blob: BlockBlobClient, source: Reada
       const task: Promise<void> = blob.stageBlock(id, block, block.length, { abortSignal }).then(
         () => {
           inflight.delete(task);
+          recycle(block);
           progress.blocksStaged++;
           progress.uploadedBytes += block.length;
           progress.doneBytes += block.length;
@@ -97,8 +99,14 @@ export async function uploadBlocksResumable(blob: BlockBlobClient, source: Reada
       inflight.add(task);
     };
 
-    // Cut the stream into blocks; each block gets its own buffer because it stays in flight while the next one fills.
-    let block = Buffer.allocUnsafe(Math.min(blockSize, totalBytes || 1));
+    // Cut the stream into blocks. A block's buffer stays in flight while the next ones fill, so there are
+    // concurrency + 1 of them, recycled: fresh multi-megabyte buffers per block cost page faults and GC.
+    const free: Buffer[] = [];
+    const recycle = (b: Buffer) => {
+      if (b.buffer.byteLength === blockSize && free.length <= concurrency) free.push(Buffer.from(b.buffer, b.byteOffset, blockSize));
+    };
+    const nextBuffer = (remaining: number) => (remaining >= blockSize ? (free.pop() ?? Buffer.allocUnsafeSlow(blockSize)) : Buffer.allocUnsafe(Math.max(1, remaining)));
+    let block = nextBuffer(totalBytes);
     let filled = 0;
     let streamed = 0;
     for await (const chunk of source as AsyncIterable<Buffer>) {
@@ -113,7 +121,7 @@ export async function uploadBlocksResumable(blob: BlockBlobClient, source: Reada
         if (filled === block.length) {
           await dispatch(block);
           filled = 0;
-          block = Buffer.allocUnsafe(Math.min(blockSize, totalBytes - streamed + (chunk.length - at)) || 1);
+          block = nextBuffer(totalBytes - streamed + (chunk.length - at));
         }
       }
       if (failure) throw failure.error;
@@ -126,7 +134,7 @@ export async function uploadBlocksResumable(blob: BlockBlobClient, source: Reada
     if (streamed !== totalBytes) throw new ContentChangedError(`the package has ${streamed} bytes, ${totalBytes} expected`);
     if (options.expectedSha256 && sha256 !== options.expectedSha256) throw new ContentChangedError(`the package hashes to ${sha256}, ${options.expectedSha256} expected`);
     await blob.commitBlockList(ids, {
-      metadata: options.metadata,
+      metadata: typeof options.metadata === "function" ? options.metadata(sha256) : options.metadata,
       blobHTTPHeaders: options.contentType ? { blobContentType: options.contentType } : undefined,
       abortSignal,
     });

@@ -81,7 +81,7 @@ async function validateAudio(dataset: ResolvedDataset, all: LocalFile[], f: Find
   if (audio.length === 0) f.add(problem("layout-empty", ".", "no .wav files in the dataset folder"));
 
   // Header reads are tiny: a few in parallel hide file-open latency without flooding the thread pool.
-  const durations = await mapLimit(audio, 16, async (x) => checkWav(dataset, x, f));
+  const durations = await mapLimit(audio, 32, async (x) => checkWav(dataset, x, f));
   const audioDurationMs = durations.reduce((a, b) => a + b, 0);
   if (acoustic && dataset.purpose === "training" && audioDurationMs > LIMITS.trainingAudioMs) {
     f.add(problem("audio-total-duration", ".", `${hours(audioDurationMs)} of audio; training uses at most ${hours(LIMITS.trainingAudioMs)}`));
@@ -102,7 +102,7 @@ async function validateAudio(dataset: ResolvedDataset, all: LocalFile[], f: Find
 async function checkWav(dataset: ResolvedDataset, x: LocalFile, f: Findings): Promise<number> {
   let info;
   try {
-    info = await readWavInfo(x.path);
+    info = await readWavInfo(x.path, x.size);
   } catch (e) {
     if (e instanceof WavHeaderError) {
       f.add(problem("wav-header", x.name, e.message));

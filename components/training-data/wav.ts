@@ -23,30 +23,40 @@ const FORMAT_EXTENSIBLE = 0xfffe;
 const PCM_SUBFORMAT_TAIL = Buffer.from("000000001000800000aa00389b71", "hex");
 const MAX_CHUNKS = 64;
 
-export async function readWavInfo(path: string): Promise<WavInfo> {
+/** Bytes read up front: enough for the header of almost every WAV file, so one read usually suffices. */
+const HEAD_BYTES = 4096;
+
+export async function readWavInfo(path: string, knownSize?: number): Promise<WavInfo> {
   const fh = await fsp.open(path, "r");
   try {
-    const { size } = await fh.stat();
-    const head = Buffer.alloc(12);
-    const read = async (buf: Buffer, pos: number) => (await fh.read(buf, 0, buf.length, pos)).bytesRead;
-    if ((await read(head, 0)) < 12 || head.toString("latin1", 0, 4) !== "RIFF" || head.toString("latin1", 8, 12) !== "WAVE") {
+    const size = knownSize ?? (await fh.stat()).size;
+    const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
+    const headLength = (await fh.read(head, 0, head.length, 0)).bytesRead;
+    // Serve reads from the head when it covers them; fall back to a positional read past it.
+    const bytesAt = async (pos: number, len: number): Promise<Buffer> => {
+      if (pos + len <= headLength) return head.subarray(pos, pos + len);
+      const buf = Buffer.alloc(len);
+      const n = (await fh.read(buf, 0, len, pos)).bytesRead;
+      return buf.subarray(0, n);
+    };
+    if (headLength < 12 || head.toString("latin1", 0, 4) !== "RIFF" || head.toString("latin1", 8, 12) !== "WAVE") {
       throw new WavHeaderError("not a RIFF/WAVE file");
     }
     let fmt: Omit<WavInfo, "dataBytes" | "missingBytes" | "durationMs"> | undefined;
     let pos = 12;
     for (let i = 0; i < MAX_CHUNKS && pos + 8 <= size; i++) {
-      const ch = Buffer.alloc(8);
-      await read(ch, pos);
+      const ch = await bytesAt(pos, 8);
+      if (ch.length < 8) break;
       const id = ch.toString("latin1", 0, 4);
       const len = ch.readUInt32LE(4);
       if (id === "fmt ") {
         if (len < 16) throw new WavHeaderError(`fmt chunk is ${len} bytes, expected at least 16`);
-        const f = Buffer.alloc(Math.min(len, 40));
-        if ((await read(f, pos + 8)) < 16) throw new WavHeaderError("fmt chunk is cut off");
+        const f = await bytesAt(pos + 8, Math.min(len, 40));
+        if (f.length < 16) throw new WavHeaderError("fmt chunk is cut off");
         const formatTag = f.readUInt16LE(0);
         const pcm =
           formatTag === FORMAT_PCM ||
-          (formatTag === FORMAT_EXTENSIBLE && len >= 40 && f.readUInt16LE(24) === FORMAT_PCM && f.subarray(26, 40).equals(PCM_SUBFORMAT_TAIL));
+          (formatTag === FORMAT_EXTENSIBLE && f.length >= 40 && f.readUInt16LE(24) === FORMAT_PCM && f.subarray(26, 40).equals(PCM_SUBFORMAT_TAIL));
         fmt = {
           formatTag,
           pcm,

@@ -64,7 +64,7 @@ describe("TrainingDataStore sync", () => {
     expect(await writeManifest(manifestPath, mergeManifest(await readManifest(manifestPath), [entry]))).toBe(false);
   });
 
-  it("uploads nothing on an unchanged re-sync, even without the local cache", async () => {
+  it("uploads nothing on an unchanged re-sync, even without the local cache when the manifest knows the dataset", async () => {
     const dir = makeDir(acousticFiles(3));
     const cachePath = path.join(makeDir(), ".sync-cache.json");
     const storage = { connectionString: azurite.connectionString };
@@ -79,8 +79,9 @@ describe("TrainingDataStore sync", () => {
     expect(events[0]).toMatchObject({ fromCache: true });
 
     const verified: SyncEvent[] = [];
-    const noCache = await syncDataset({ name: "unchanged", dir, kind: "Acoustic", locale: "en-US" }, { storage, onEvent: (e) => verified.push(e) });
+    const noCache = await syncDataset({ name: "unchanged", dir, kind: "Acoustic", locale: "en-US" }, { storage, previous: [first.entry], onEvent: (e) => verified.push(e) });
     expect(noCache.status).toBe("unchanged");
+    expect(noCache.bytesUploaded).toBe(0);
     expect(verified.map((e) => e.type)).toEqual(["validated", "hashed", "unchanged"]);
   });
 
@@ -98,6 +99,45 @@ describe("TrainingDataStore sync", () => {
     expect(v2.entry.contentHash).not.toBe(v1.entry.contentHash);
     expect(sha(await download(v1.entry.blobUrl))).toBe(v1.entry.contentHash);
     expect(sha(await download(v2.entry.blobUrl))).toBe(v2.entry.contentHash);
+  });
+
+  it("sends new data in one pass through a staging blob and leaves only the content-addressed blob", async () => {
+    const dir = makeDir(acousticFiles(6));
+    const events: SyncEvent[] = [];
+    const result = await syncDataset({ name: "one-pass", dir, kind: "Acoustic", locale: "en-US" }, { storage: { connectionString: azurite.connectionString }, blockSize: 32 * 1024, onEvent: (e) => events.push(e) });
+    expect(result.bytesUploaded).toBe(result.entry.sizeBytes);
+    // Hashing happened while uploading: no separate hash pass before the upload started.
+    expect(events.map((e) => e.type).filter((t) => t !== "upload-progress")).toEqual(["validated", "upload-start", "hashed", "uploaded"]);
+    const names: string[] = [];
+    for await (const b of service.getContainerClient("training-audio").listBlobsFlat({ prefix: "en-US/one-pass/" })) names.push(b.name);
+    expect(names).toEqual([`en-US/one-pass/${result.entry.contentHash}.zip`]);
+    const props = await service.getContainerClient("training-audio").getBlobClient(names[0]).getProperties();
+    expect(props.metadata?.contenthash).toBe(result.entry.contentHash);
+    expect(sha(await download(result.entry.blobUrl))).toBe(result.entry.contentHash);
+  });
+
+  it("resumes an interrupted sync of new data, sending only what the first attempt did not", async () => {
+    const dir = makeDir(acousticFiles(10, { durationMs: 2000 }));
+    const storage = { connectionString: azurite.connectionString };
+    const cachePath = path.join(makeDir(), ".sync-cache.json");
+    const spec = { name: "interrupted", dir, kind: "Acoustic", locale: "en-US" };
+    const abort = new AbortController();
+    const attempt = syncDataset(spec, {
+      storage,
+      cachePath,
+      blockSize: 64 * 1024,
+      concurrency: 1,
+      abortSignal: abort.signal,
+      onEvent: (e) => {
+        if (e.type === "upload-progress" && e.progress.blocksStaged === 3) abort.abort();
+      },
+    });
+    await expect(attempt).rejects.toThrow();
+    const resumed = await syncDataset(spec, { storage, cachePath, blockSize: 64 * 1024 });
+    expect(resumed.status).toBe("uploaded");
+    expect(resumed.blocksReused).toBe(3);
+    expect(resumed.bytesUploaded).toBe(resumed.entry.sizeBytes - 3 * 64 * 1024);
+    expect(sha(await download(resumed.entry.blobUrl))).toBe(resumed.entry.contentHash);
   });
 
   it("uploads nothing when any dataset fails validation, and reports every problem", async () => {
