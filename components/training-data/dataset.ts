@@ -1,6 +1,7 @@
 // A dataset as the user describes it (a folder, a kind, a locale, a name) and the file listing every later
 // step works from: validation, the content fingerprint and packaging all read the same sorted list.
 import * as path from "path";
+import * as fs from "fs";
 import { promises as fsp } from "fs";
 import {
   containerFor,
@@ -74,7 +75,7 @@ const isHidden = (name: string) => name.startsWith(".");
 
 export async function listDataset(dataset: ResolvedDataset): Promise<DatasetListing> {
   const problems: Problem[] = [];
-  let entries: import("fs").Dirent[];
+  let entries: fs.Dirent[];
   try {
     entries = await fsp.readdir(dataset.dir, { withFileTypes: true });
   } catch (e) {
@@ -89,13 +90,12 @@ export async function listDataset(dataset: ResolvedDataset): Promise<DatasetList
     else if (e.isFile() || e.isSymbolicLink()) names.push(e.name);
   }
   names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const files = await Promise.all(
-    names.map(async (name) => {
-      const full = path.join(dataset.dir, name);
-      const st = await fsp.stat(full);
-      return { name, path: full, size: st.size, mtimeMs: Math.trunc(st.mtimeMs), isFile: st.isFile() };
-    }),
-  );
+  // Synchronous stats: thousands of them through the thread pool take several times longer.
+  const files = names.map((name) => {
+    const full = path.join(dataset.dir, name);
+    const st = fs.statSync(full);
+    return { name, path: full, size: st.size, mtimeMs: Math.trunc(st.mtimeMs), isFile: st.isFile() };
+  });
   return {
     dataset,
     files: files.filter((f) => f.isFile).map(({ isFile: _isFile, ...f }) => f),

@@ -2,12 +2,11 @@
 // upload (the content hash) identifies the data. Audio kinds become a zip with every entry stored (WAV
 // does not compress; storing keeps packaging as fast as reading the files), text kinds upload as is.
 import * as fs from "fs";
-import { promises as fsp } from "fs";
 import * as path from "path";
 import { createHash } from "crypto";
 import * as zlib from "zlib";
 import { pipeline } from "stream/promises";
-import { PassThrough, Writable, type Readable } from "stream";
+import { Readable, Writable } from "stream";
 import { ZipFile } from "yazl";
 import { KIND_LAYOUT, type DatasetKind } from "./kinds";
 import type { LocalFile } from "./dataset";
@@ -21,26 +20,31 @@ const yazlCrc32 = require(require.resolve("buffer-crc32", { paths: [path.dirname
 if (typeof zlib.crc32 === "function") yazlCrc32.unsigned = (buf: Buffer, previous?: number) => zlib.crc32(buf, previous ?? 0);
 
 /** Bump when the bytes produced for the same files change: it is part of the sync-cache fingerprint. */
-export const PACKAGE_FORMAT = "zip-store-dos1980-644/1";
+export const PACKAGE_FORMAT = "zip-store-dos1980-644-buffered4MiB/2";
 
 // DOS timestamps are local time: a local-time date gives the same fields in every time zone.
-const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
-const ZIP_MODE = 0o100644;
+const ZIP_OPTIONS = { mtime: new Date(1980, 0, 1, 0, 0, 0), mode: 0o100644, compress: false, forceDosTimestamp: true };
+/**
+ * Files up to this size are read whole and handed to yazl as buffers: no per-entry stream pipeline, and
+ * yazl writes their CRC and sizes in the local header. Larger files are streamed and get a data
+ * descriptor after their bytes.
+ */
+const BUFFERED_ENTRY_MAX = 4 * 1024 * 1024;
 // Sizes of the records yazl writes for a stored entry with a DOS timestamp only (no ZIP64: the 2 GB limit keeps us below it).
 const LOCAL_HEADER = 30;
 const DATA_DESCRIPTOR = 16;
 const CENTRAL_RECORD = 46;
 const END_RECORD = 22;
 
+const isBuffered = (f: LocalFile) => f.size <= BUFFERED_ENTRY_MAX;
+const nameBytes = (f: LocalFile) => Buffer.byteLength(f.name, "utf8");
+/** Bytes an entry takes before the central directory. */
+const entryBytes = (f: LocalFile) => LOCAL_HEADER + nameBytes(f) + f.size + (isBuffered(f) ? 0 : DATA_DESCRIPTOR);
+
 /** The bytes the package will have, known before packaging (limits are checked on it). */
 export function packageSize(kind: DatasetKind, files: readonly LocalFile[]): number {
   if (KIND_LAYOUT[kind].packaging === "file") return files[0]?.size ?? 0;
-  let size = END_RECORD;
-  for (const f of files) {
-    const name = Buffer.byteLength(f.name, "utf8");
-    size += LOCAL_HEADER + name + f.size + DATA_DESCRIPTOR + CENTRAL_RECORD + name;
-  }
-  return size;
+  return files.reduce((size, f) => size + entryBytes(f) + CENTRAL_RECORD + nameBytes(f), END_RECORD);
 }
 
 /** Blob file extension: `.zip`, or the text file's own extension. */
@@ -53,72 +57,98 @@ export function packageContentType(kind: DatasetKind, files: readonly LocalFile[
   return ext === ".zip" ? "application/zip" : ext === ".md" ? "text/markdown; charset=utf-8" : "text/plain; charset=utf-8";
 }
 
-/** A fresh stream of the package bytes. Files are opened one at a time as the stream is read. */
+/** A fresh stream of the package bytes; files are read as the stream is consumed. */
 export function openPackage(kind: DatasetKind, files: readonly LocalFile[]): Readable {
   if (KIND_LAYOUT[kind].packaging === "file") {
     if (files.length !== 1) throw new Error(`a ${kind} dataset packages exactly one text file, got ${files.length}`);
     return fs.createReadStream(files[0].path, { highWaterMark: 1 << 20 });
   }
-  const zip = new ZipFile();
-  const readAhead = new ReadAhead(files);
-  files.forEach((f, i) => {
-    zip.addReadStreamLazy(f.name, { size: f.size, mtime: ZIP_MTIME, mode: ZIP_MODE, compress: false, forceDosTimestamp: true }, (cb) => cb(null, readAhead.open(i)));
-  });
-  zip.end();
-  // yazl reports read errors (a file deleted or resized since listing) on the ZipFile, not on the output stream.
-  const out = zip.outputStream as Readable;
-  zip.on("error", (err: Error) => out.destroy(err));
-  return out;
+  return Readable.from(zipChunks(files), { objectMode: false });
+}
+
+export class PackageChangedError extends Error {
+  constructor(file: string, message: string) {
+    super(`${file}: ${message} since it was validated; run the sync again`);
+    this.name = "PackageChangedError";
+  }
 }
 
 /**
- * yazl reads entries one after another; for corpora of many small clips the per-file open/read/close
- * latency then dominates. ReadAhead reads the next small files in parallel, within a bounded byte budget,
- * so the corpus is never held in memory; large files are streamed as usual.
+ * Drives yazl entry by entry and yields its output chunks as they come (flowing mode: no re-concatenation).
+ * yazl does not apply backpressure to buffer entries, so the next entry is added only once the previous
+ * one's bytes (known exactly) are out; a streamed entry is paused while too much of it waits. Memory stays
+ * at about one entry.
  */
-class ReadAhead {
-  private readonly pending = new Map<number, Promise<Buffer>>();
-  private next = 0;
-  private budgetUsed = 0;
-  constructor(
-    private readonly files: readonly LocalFile[],
-    private readonly budgetBytes = 32 * 1024 * 1024,
-    private readonly smallFileBytes = 4 * 1024 * 1024,
-    private readonly parallel = 16,
-  ) {}
-
-  open(i: number): Readable {
-    this.fill(i);
-    const ready = this.pending.get(i);
-    if (!ready) return fs.createReadStream(this.files[i].path, { highWaterMark: 1 << 20 });
-    this.pending.delete(i);
-    const out = new PassThrough();
-    ready.then(
-      (buf) => {
-        this.budgetUsed -= this.files[i].size;
-        this.fill(i + 1);
-        out.end(buf);
-      },
-      (err: Error) => out.destroy(err),
-    );
-    return out;
-  }
-
-  private fill(from: number): void {
-    this.next = Math.max(this.next, from);
-    while (this.next < this.files.length && this.pending.size < this.parallel) {
-      const f = this.files[this.next];
-      if (f.size > this.smallFileBytes) {
-        if (this.next === from) this.next++; // streamed by open(); keep reading ahead past it
-        else break;
+async function* zipChunks(files: readonly LocalFile[]): AsyncGenerator<Buffer> {
+  const MAX_QUEUED = 8 * 1024 * 1024;
+  const zip = new ZipFile();
+  const out = zip.outputStream as Readable;
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    wake?.();
+    wake = undefined;
+  };
+  // yazl reports read errors (a file deleted or resized since listing) on the ZipFile, not on the output stream.
+  zip.on("error", (err: Error) => {
+    failure ??= err;
+    signal();
+  });
+  out.on("error", (err: Error) => {
+    failure ??= err;
+    signal();
+  });
+  out.on("end", () => {
+    ended = true;
+    signal();
+  });
+  out.on("data", (chunk: Buffer) => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued > MAX_QUEUED) out.pause();
+    signal();
+  });
+  let written = 0;
+  /** Yields queued output until `target` bytes are out (or the stream ends when no target). */
+  const drain = async function* (target?: number) {
+    while (target === undefined || written < target) {
+      if (failure) throw failure;
+      const chunk = queue.shift();
+      if (chunk) {
+        queued -= chunk.length;
+        written += chunk.length;
+        yield chunk;
         continue;
       }
-      if (this.budgetUsed + f.size > this.budgetBytes && this.pending.size > 0) break;
-      this.budgetUsed += f.size;
-      const p = fsp.readFile(f.path);
-      p.catch(() => undefined); // surfaced when open() hands this file out
-      this.pending.set(this.next++, p);
+      if (ended) {
+        if (target !== undefined) throw new Error(`zip ended after ${written} of ${target} bytes`);
+        return;
+      }
+      if (out.isPaused()) out.resume();
+      await new Promise<void>((resolve) => (wake = resolve));
     }
+  };
+  try {
+    let expected = 0;
+    for (const f of files) {
+      if (isBuffered(f)) {
+        // A synchronous read of a small, usually cached file costs a fraction of a thread-pool round trip.
+        const buf = fs.readFileSync(f.path);
+        if (buf.length !== f.size) throw new PackageChangedError(f.name, `size changed from ${f.size} to ${buf.length} bytes`);
+        zip.addBuffer(buf, f.name, ZIP_OPTIONS);
+      } else {
+        zip.addReadStreamLazy(f.name, { ...ZIP_OPTIONS, size: f.size }, (cb) => cb(null, fs.createReadStream(f.path, { highWaterMark: 1 << 20 })));
+      }
+      expected += entryBytes(f);
+      yield* drain(expected);
+    }
+    zip.end();
+    yield* drain();
+  } finally {
+    out.destroy();
   }
 }
 

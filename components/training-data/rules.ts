@@ -17,6 +17,7 @@ const TEXT: readonly DatasetKind[] = ["Language", "LanguageMarkdown", "Pronuncia
 const ALL: readonly DatasetKind[] = [...AUDIO, ...TEXT];
 const ACOUSTIC: readonly DatasetKind[] = ["Acoustic"];
 const PLAIN: readonly DatasetKind[] = ["Language", "LanguageMarkdown"];
+const WITH_TEXT: readonly DatasetKind[] = [...ACOUSTIC, ...TEXT];
 
 export const LIMITS = {
   zipBytes: 2 * 1024 ** 3,
@@ -63,8 +64,8 @@ const table: Rule[] = [
   { id: "trans-duplicate", severity: "error", kinds: ACOUSTIC, checks: "No audio file has more than one trans.txt line." },
   { id: "trans-unlisted-audio", severity: "error", kinds: ACOUSTIC, checks: "Each audio file has a trans.txt line." },
   // text encoding and content
-  { id: "text-utf8", severity: "error", kinds: ALL, checks: "Text files are valid UTF-8 (a byte-order mark is accepted)." },
-  { id: "text-control-char", severity: "error", kinds: ALL, checks: "Text lines hold no control characters other than tab." },
+  { id: "text-utf8", severity: "error", kinds: WITH_TEXT, checks: "Text files are valid UTF-8 (a byte-order mark is accepted)." },
+  { id: "text-control-char", severity: "error", kinds: WITH_TEXT, checks: "Text lines hold no control characters other than tab." },
   { id: "text-bom", severity: "warning", kinds: ACOUSTIC, checks: "Transcripts for locales other than English and Chinese start with a UTF-8 byte-order mark, as the service asks." },
   { id: "text-ascii", severity: "warning", kinds: ACOUSTIC, checks: "en-US transcripts use ASCII characters only." },
   { id: "text-uri", severity: "warning", kinds: PLAIN, checks: "Lines hold no URIs; the service rejects such lines." },

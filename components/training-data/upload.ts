@@ -8,6 +8,7 @@ import type { BlockBlobClient } from "@azure/storage-blob";
 
 export const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_CONCURRENCY = 8;
+const READ_AHEAD_BLOCKS = 2;
 /** Azure allows at most this many blocks per blob. */
 const MAX_BLOCKS = 50_000;
 
@@ -68,6 +69,16 @@ export async function uploadBlocksResumable(blob: BlockBlobClient, source: Reada
   const ids: string[] = [];
   const inflight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
+  // At most `concurrency` requests run; up to READ_AHEAD_BLOCKS more filled blocks wait for a slot, so
+  // reading and packaging keep going while every request is busy instead of taking turns with them.
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = () => (running < concurrency ? (running++, Promise.resolve()) : new Promise<void>((resolve) => waiting.push(resolve)));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
 
   try {
     const already = await stagedBlocks(blob, abortSignal);
@@ -80,30 +91,33 @@ export async function uploadBlocksResumable(blob: BlockBlobClient, source: Reada
         report();
         return;
       }
-      while (inflight.size >= concurrency) await Promise.race(inflight);
+      while (inflight.size >= concurrency + READ_AHEAD_BLOCKS) await Promise.race(inflight);
       if (failure) throw failure.error;
-      const task: Promise<void> = blob.stageBlock(id, block, block.length, { abortSignal }).then(
-        () => {
-          inflight.delete(task);
-          recycle(block);
-          progress.blocksStaged++;
-          progress.uploadedBytes += block.length;
-          progress.doneBytes += block.length;
-          report();
-        },
-        (error: unknown) => {
-          inflight.delete(task);
-          failure ??= { error };
-        },
-      );
+      const task: Promise<void> = acquire()
+        .then(() => (failure ? Promise.reject(failure.error) : blob.stageBlock(id, block, block.length, { abortSignal })))
+        .finally(release)
+        .then(
+          () => {
+            inflight.delete(task);
+            recycle(block);
+            progress.blocksStaged++;
+            progress.uploadedBytes += block.length;
+            progress.doneBytes += block.length;
+            report();
+          },
+          (error: unknown) => {
+            inflight.delete(task);
+            failure ??= { error };
+          },
+        );
       inflight.add(task);
     };
 
-    // Cut the stream into blocks. A block's buffer stays in flight while the next ones fill, so there are
-    // concurrency + 1 of them, recycled: fresh multi-megabyte buffers per block cost page faults and GC.
+    // Cut the stream into blocks. Block buffers (concurrency + READ_AHEAD_BLOCKS + 1 at most) are recycled:
+    // fresh multi-megabyte buffers per block cost page faults and GC.
     const free: Buffer[] = [];
     const recycle = (b: Buffer) => {
-      if (b.buffer.byteLength === blockSize && free.length <= concurrency) free.push(Buffer.from(b.buffer, b.byteOffset, blockSize));
+      if (b.buffer.byteLength === blockSize && free.length <= concurrency + READ_AHEAD_BLOCKS) free.push(Buffer.from(b.buffer, b.byteOffset, blockSize));
     };
     const nextBuffer = (remaining: number) => (remaining >= blockSize ? (free.pop() ?? Buffer.allocUnsafeSlow(blockSize)) : Buffer.allocUnsafe(Math.max(1, remaining)));
     let block = nextBuffer(totalBytes);

@@ -7,7 +7,6 @@ import { listDataset, type DatasetListing, type LocalFile, type ResolvedDataset 
 import { packageSize } from "./package";
 import { scanTextLines } from "./text";
 import { readWavInfo, WavHeaderError } from "./wav";
-import { mapLimit } from "./concurrency";
 
 export interface ValidationOptions {
   sku?: Sku;
@@ -80,9 +79,11 @@ async function validateAudio(dataset: ResolvedDataset, all: LocalFile[], f: Find
   }
   if (audio.length === 0) f.add(problem("layout-empty", ".", "no .wav files in the dataset folder"));
 
-  // Header reads are tiny: a few in parallel hide file-open latency without flooding the thread pool.
-  const durations = await mapLimit(audio, 32, async (x) => checkWav(dataset, x, f));
-  const audioDurationMs = durations.reduce((a, b) => a + b, 0);
+  let audioDurationMs = 0;
+  for (let i = 0; i < audio.length; i++) {
+    audioDurationMs += checkWav(dataset, audio[i], f);
+    if (i % 500 === 499) await new Promise(setImmediate); // let timers and I/O run between batches of header reads
+  }
   if (acoustic && dataset.purpose === "training" && audioDurationMs > LIMITS.trainingAudioMs) {
     f.add(problem("audio-total-duration", ".", `${hours(audioDurationMs)} of audio; training uses at most ${hours(LIMITS.trainingAudioMs)}`));
   }
@@ -99,10 +100,10 @@ async function validateAudio(dataset: ResolvedDataset, all: LocalFile[], f: Find
   return { files, audioDurationMs };
 }
 
-async function checkWav(dataset: ResolvedDataset, x: LocalFile, f: Findings): Promise<number> {
+function checkWav(dataset: ResolvedDataset, x: LocalFile, f: Findings): number {
   let info;
   try {
-    info = await readWavInfo(x.path, x.size);
+    info = readWavInfo(x.path, x.size);
   } catch (e) {
     if (e instanceof WavHeaderError) {
       f.add(problem("wav-header", x.name, e.message));

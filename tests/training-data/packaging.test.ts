@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { createHash } from "crypto";
 import * as yauzl from "yauzl";
+import { execFile } from "child_process";
 import { hashPackage, openPackage, packageSize, resolveDataset, validateDataset } from "../../components/training-data";
 import { acousticFiles, makeDir, removeTempDirs } from "./fixtures";
 
@@ -52,6 +53,22 @@ describe("TrainingData packaging", () => {
     expect(ha.sha256).toBe(createHash("sha256").update(pa.bytes).digest("hex"));
   });
 
+  it("gives the same content hash in every time zone", async () => {
+    const dir = makeDir(acousticFiles(2));
+    const lib = JSON.stringify(path.resolve(__dirname, "../../components/training-data"));
+    const script = `const td = require(${lib});
+      td.validateDataset(td.resolveDataset({ name: "tz", dir: ${JSON.stringify(dir)}, kind: "Acoustic", locale: "en-US" }))
+        .then((r) => td.hashPackage("Acoustic", r.files))
+        .then((h) => process.stdout.write(h.sha256));`;
+    const hashIn = (tz: string) =>
+      new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "-e", script], { env: { ...process.env, TZ: tz } }, (err, out) => (err ? reject(err) : resolve(out))),
+      );
+    const [kiritimati, losAngeles] = await Promise.all([hashIn("Pacific/Kiritimati"), hashIn("America/Los_Angeles")]);
+    expect(kiritimati).toMatch(/^[0-9a-f]{64}$/);
+    expect(losAngeles).toBe(kiritimati);
+  });
+
   it("changes the content hash when one byte of one clip changes", async () => {
     const files = acousticFiles(3);
     const a = makeDir(files);
@@ -84,6 +101,6 @@ describe("TrainingData packaging", () => {
     const dir = makeDir(acousticFiles(2));
     const report = await validateDataset(resolveDataset({ name: "ds", dir, kind: "Acoustic", locale: "en-US" }));
     fs.truncateSync(path.join(dir, "clip001.wav"), 100);
-    await expect(hashPackage("Acoustic", report.files)).rejects.toThrow(/unexpected number of bytes/);
+    await expect(hashPackage("Acoustic", report.files)).rejects.toThrow(/clip001.wav: size changed from \d+ to 100 bytes since it was validated/);
   });
 });

@@ -116,6 +116,11 @@ describe("TrainingData validation", () => {
     expect(RULE_LIST.map((r) => r.id).filter((id) => !covered.has(id) && !large.includes(id))).toEqual([]);
   });
 
+  it("documents every rule in docs/training-data.md with its severity", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "../../docs/training-data.md"), "utf8");
+    for (const r of RULE_LIST) expect(doc).toContain(`| \`${r.id}\` | ${r.severity} |`);
+  });
+
   it("flags a clip over two hours from its header alone, without reading the samples", async () => {
     const dir = makeDir();
     sparseWav(path.join(dir, "long.wav"), 3 * 3600 * 16000 * 2);
@@ -205,7 +210,7 @@ describe("TrainingData validation", () => {
     head.write("RIFF", 0, "latin1");
     head.writeUInt32LE(body.length, 4);
     const dir = makeDir({ "x.wav": Buffer.concat([head, body]) });
-    const info = await readWavInfo(path.join(dir, "x.wav"));
+    const info = readWavInfo(path.join(dir, "x.wav"));
     expect(info).toMatchObject({ pcm: true, channels: 1, sampleRate: 16000, bitsPerSample: 16, durationMs: 250, missingBytes: 0 });
   });
 });
