@@ -145,7 +145,8 @@ function storageTarget(o: CliOptions): StorageTarget {
   return { connectionString: o.connectionString ?? process.env.AZURE_STORAGE_CONNECTION_STRING ?? DEVELOPMENT_STORAGE };
 }
 
-function progressReporter(enabled: boolean): { onEvent: (e: SyncEvent) => void; stop: () => void } {
+/** A progress bar per upload on `stream` (the CLI passes stderr only when it is a terminal); no stream, no bar. */
+export function progressReporter(stream: NodeJS.WritableStream | undefined): { onEvent: (e: SyncEvent) => void; stop: () => void } {
   const mb = (n: number) => (n / 1024 ** 2).toFixed(1);
   let bar: SingleBar | undefined;
   let started = 0;
@@ -154,14 +155,14 @@ function progressReporter(enabled: boolean): { onEvent: (e: SyncEvent) => void; 
     bar = undefined;
   };
   const onEvent = (e: SyncEvent) => {
-    if (!enabled) return;
+    if (!stream) return;
     if (e.type === "upload-start") {
-      bar = new SingleBar({ stream: process.stderr, format: "{dataset} [{bar}] {percentage}% | {done}/{total} MB | {speed} MB/s", hideCursor: true }, Presets.shades_classic);
-      bar.start(e.totalBytes, 0, { dataset: e.dataset, done: mb(0), total: mb(e.totalBytes), speed: "0.0" });
+      bar = new SingleBar({ stream: stream as NodeJS.WriteStream, noTTYOutput: true, format: "{dataset} [{bar}] {percentage}% | {doneMb}/{totalMb} MB | {speed} MB/s", hideCursor: true }, Presets.shades_classic);
+      bar.start(e.totalBytes, 0, { dataset: e.dataset, doneMb: mb(0), totalMb: mb(e.totalBytes), speed: "0.0" });
       started = Date.now();
     } else if (e.type === "upload-progress" && bar) {
       const secs = Math.max(0.001, (Date.now() - started) / 1000);
-      bar.update(e.progress.doneBytes, { done: mb(e.progress.doneBytes), speed: mb(e.progress.uploadedBytes / secs) });
+      bar.update(e.progress.doneBytes, { doneMb: mb(e.progress.doneBytes), speed: mb(e.progress.uploadedBytes / secs) });
     } else if (e.type === "uploaded") {
       stop();
     }
@@ -183,7 +184,7 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const out = process.stdout;
-  const progress = progressReporter(o.progress && !o.json && !!process.stderr.isTTY);
+  const progress = progressReporter(o.progress && !o.json && process.stderr.isTTY ? process.stderr : undefined);
   try {
     const { specs, containers } = datasetSpecs(o);
     const sku = parseSku(o.sku);

@@ -86,6 +86,7 @@ export async function uploadBlocksResumable(blob: BlockBlobClient, source: Reada
       const id = blockId(blockSize, ids.length);
       ids.push(id);
       if (already.get(id) === block.length) {
+        recycle(block);
         progress.blocksReused++;
         progress.doneBytes += block.length;
         report();

@@ -1,8 +1,10 @@
 import { execFile } from "child_process";
+import { PassThrough } from "stream";
 import * as fs from "fs";
 import * as path from "path";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { readManifest } from "../../components/training-data";
+import { progressReporter } from "../../scripts/sync-training-data";
 import { startAzurite, AZURITE_KEY, type RunningAzurite } from "../support/azurite";
 import { acousticFiles, makeDir, removeTempDirs } from "./fixtures";
 
@@ -129,5 +131,17 @@ describe("sync-data command", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Exit codes: 0 ok, 1 validation errors");
     expect(run.stdout).toMatch(/wav-sample-rate\s+error\s+The sample rate is 8000 or 16000 Hz/);
+  });
+
+  it("draws an upload progress bar in megabytes", () => {
+    const out = new PassThrough();
+    let text = "";
+    out.on("data", (d: Buffer) => (text += d.toString()));
+    const bar = progressReporter(out);
+    const total = 3 * 1024 * 1024;
+    bar.onEvent({ type: "upload-start", dataset: "calls", totalBytes: total });
+    bar.onEvent({ type: "upload-progress", dataset: "calls", progress: { totalBytes: total, doneBytes: total, uploadedBytes: total, blocksStaged: 3, blocksReused: 0 } });
+    bar.stop();
+    expect(text).toMatch(/calls \[█+\] 100% \| 3\.0\/3\.0 MB/);
   });
 });
