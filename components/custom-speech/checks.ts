@@ -28,8 +28,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Collects failures for one resource's inputs; each method is a no-op for absent (when optional) or unknown values. */
 export class Checker {
-  readonly failures: CheckFailure[] = [];
-  constructor(private readonly inputs: Record<string, unknown>) {}
+  // Assigned in the constructor, not as class fields: the closure serializer drops field initializers.
+  declare readonly failures: CheckFailure[];
+  declare private readonly inputs: Record<string, unknown>;
+  constructor(inputs: Record<string, unknown>) {
+    Object.assign(this, { inputs, failures: [] });
+  }
 
   fail(property: string, reason: string): void {
     this.failures.push({ property, reason });

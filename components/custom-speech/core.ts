@@ -102,14 +102,30 @@ export interface ResourceSpec<E extends Entity> {
 }
 
 const COMMON_KEYS = ["speech", "__identity", "displayName", "description", "customProperties", "waitMinutes", "tuning"];
-const IGNORED_IN_DIFF = new Set(["__provider", "__identity", "waitMinutes", "tuning"]);
+// Plain arrays, not Sets: the closure serializer cannot rebuild captured Sets/Maps.
+const IGNORED_IN_DIFF = ["__provider", "__identity", "waitMinutes", "tuning"];
 
 /** Error carrying the entity id so the engine keeps it in state (ErrorResourceInitFailed) and resumes with update. */
-export class PartialFailureError extends Error {
-  constructor(message: string, readonly id: string, readonly properties: Record<string, unknown>, readonly reasons: string[] = [message]) {
-    super(message);
-    this.name = "PartialFailureError";
-  }
+export interface PartialFailureError extends Error {
+  id: string;
+  properties: Record<string, unknown>;
+  reasons: string[];
+}
+
+// Plain Errors with fields, not Error subclasses: a closure-serialized subclass loses its message.
+export function partialFailure(message: string, id: string, properties: Record<string, unknown>, reasons: string[] = [message]): PartialFailureError {
+  // The ~100 KB serialized provider is left out: it would not fit the 64 KiB trailer a Node gRPC client accepts.
+  // The engine forces an update next, which carries the provider again.
+  const { __provider: _omit, ...rest } = properties;
+  return Object.assign(new Error(message), { name: "PartialFailureError", id, properties: rest, reasons });
+}
+
+/** A readable message for any error, including serialized Error subclasses whose `message` was lost. */
+export function messageOf(e: unknown): string {
+  const x = e as { message?: string; statusCode?: number; code?: string; innerCode?: string } | undefined;
+  if (x?.message) return x.message;
+  const parts = [x?.statusCode, [x?.code, x?.innerCode].filter(Boolean).join("/")].filter(Boolean);
+  return parts.length ? `Speech API error ${parts.join(" ")}` : String(e);
 }
 
 /** JSON-plain copy: the gRPC Struct conversion rejects `undefined`. */
@@ -149,7 +165,7 @@ export function diffInputs(spec: ResourceSpec<any>, olds: Record<string, any>, n
   // Another Speech resource is another entity; a rotated key is not a change.
   if (differs("speech", olds.speech?.endpoint, news.speech?.endpoint)) replaces.push("speech");
   for (const k of spec.replaceKeys) if (differs(k, olds[k], news[k])) replaces.push(k);
-  const inPlace = [...COMMON_KEYS, ...spec.patchKeys, ...(spec.localKeys ?? [])].filter((k) => k !== "speech" && !IGNORED_IN_DIFF.has(k));
+  const inPlace = [...COMMON_KEYS, ...spec.patchKeys, ...(spec.localKeys ?? [])].filter((k) => k !== "speech" && !IGNORED_IN_DIFF.includes(k));
   for (const k of new Set(inPlace)) if (differs(k, olds[k], news[k])) changes.push(k);
   return { changes: replaces.length + changes.length > 0, replaces, deleteBeforeReplace: false };
 }
@@ -258,7 +274,7 @@ async function settle<E extends Entity>(spec: ResourceSpec<E>, client: SpeechCli
       const last = (e as { lastValue?: E }).lastValue;
       if (last === undefined && !/deadline/i.test(String((e as Error).name) + String((e as Error).message))) throw e;
       const outs = toOutputs(spec, last ?? entity, inputs);
-      throw new PartialFailureError(
+      throw partialFailure(
         `${spec.kind} ${id} is still ${outs.status ?? "running"} after the ${minutes}-minute wait budget (waitMinutes); ` +
           `it was kept in the state: run \`pulumi up\` again to resume waiting without starting it again`,
         id,
@@ -269,7 +285,7 @@ async function settle<E extends Entity>(spec: ResourceSpec<E>, client: SpeechCli
   const outs = toOutputs(spec, entity, inputs);
   if (entity.status === "Failed") {
     const err = entityError(entity);
-    throw new PartialFailureError(
+    throw partialFailure(
       `${spec.kind} ${id} failed: ${err?.code ?? "Failed"}: ${err?.message ?? "the service gave no reason"}. ` +
         `It stays failed until its create-only inputs (${spec.replaceKeys.join(", ")}) change.`,
       id,
@@ -277,12 +293,32 @@ async function settle<E extends Entity>(spec: ResourceSpec<E>, client: SpeechCli
     );
   }
   const verdict = spec.verdict?.(outs, inputs);
-  if (verdict) throw new PartialFailureError(verdict, id, outs);
+  if (verdict) throw partialFailure(verdict, id, outs);
   return outs;
 }
 
+/** Rethrows errors with a message (the gRPC server needs one) and their fields (id, statusCode, ...). */
+function withMessage(e: unknown): Error {
+  if (e instanceof Error && e.message) return e;
+  return Object.assign(new Error(messageOf(e)), typeof e === "object" && e !== null ? { ...e } : {});
+}
+
+function guarded(p: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
+  const out: Record<string, unknown> = {};
+  for (const [k, fn] of Object.entries(p)) {
+    out[k] = async (...args: unknown[]) => {
+      try {
+        return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (e) {
+        throw withMessage(e);
+      }
+    };
+  }
+  return out as unknown as pulumi.dynamic.ResourceProvider;
+}
+
 export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): pulumi.dynamic.ResourceProvider {
-  return {
+  return guarded({
     async check(_olds: Record<string, any>, news: Record<string, any>) {
       return checkInputs(spec, news);
     },
@@ -349,12 +385,12 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): p
       } catch (e) {
         if (isNotFound(e)) return;
         if (isInUse(e)) {
-          throw new Error(`${spec.kind} ${id} (${props.displayName}) cannot be deleted: ${spec.inUseHint}. Service said: ${(e as Error).message}`);
+          throw new Error(`${spec.kind} ${id} (${props.displayName}) cannot be deleted: ${spec.inUseHint}. Service said: ${messageOf(e)}`);
         }
         throw e;
       }
     },
-  } as pulumi.dynamic.ResourceProvider;
+  } as pulumi.dynamic.ResourceProvider);
 }
 
 async function completeEntity<E extends Entity>(spec: ResourceSpec<E>, client: SpeechClient, entity: E, id: string, inputs: Inputs): Promise<E> {
@@ -362,7 +398,7 @@ async function completeEntity<E extends Entity>(spec: ResourceSpec<E>, client: S
   try {
     return await spec.complete(client, entity, id, inputs);
   } catch (e) {
-    throw new PartialFailureError(`${spec.kind} ${id} exists but could not be completed: ${(e as Error).message}`, id, toOutputs(spec, entity, inputs));
+    throw partialFailure(`${spec.kind} ${id} exists but could not be completed: ${messageOf(e)}`, id, toOutputs(spec, entity, inputs));
   }
 }
 

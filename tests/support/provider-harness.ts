@@ -34,14 +34,30 @@ export class ProviderCallError extends Error {
   }
 }
 
+// The closure serializer leaves out free identifiers that exist on `global`, so jest's globals would shadow
+// same-named module functions (e.g. a local `describe`). A Pulumi program has no such globals: hide them.
+const JEST_GLOBALS = ["describe", "fdescribe", "xdescribe", "it", "fit", "xit", "test", "xtest", "expect", "beforeAll", "afterAll", "beforeEach", "afterEach", "jest", "fail", "pending", "spyOn"];
+
 /** The serialized provider text, produced exactly as `pulumi.dynamic.Resource` produces `__provider`. */
 export async function serializeProvider(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
-  const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-  return sf.text;
+  const g = global as Record<string, unknown>;
+  const hidden = JEST_GLOBALS.filter((k) => Object.prototype.hasOwnProperty.call(g, k)).map((k) => [k, g[k]] as const);
+  for (const [k] of hidden) delete g[k];
+  try {
+    const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    return sf.text;
+  } finally {
+    for (const [k, v] of hidden) g[k] = v;
+  }
 }
 
 export class ProviderHarness {
-  private constructor(private readonly child: ChildProcess, private readonly client: any) {}
+  private constructor(private readonly child: ChildProcess, private readonly client: any, private readonly stderr: string[]) {}
+
+  /** What the provider process wrote to stderr (the server logs errors there). */
+  get log(): string {
+    return this.stderr.join("");
+  }
 
   /** Starts the dynamic-provider server (cwd = project root, as the engine's plugin does) and connects. */
   static async start(cwd = path.resolve(__dirname, "..", "..")): Promise<ProviderHarness> {
@@ -62,7 +78,7 @@ export class ProviderHarness {
       child.once("exit", (code) => reject(new Error(`dynamic-provider exited with ${code}: ${stderr.join("")}`)));
     });
     const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const h = new ProviderHarness(child, client);
+    const h = new ProviderHarness(child, client, stderr);
     // Configure comes first, as with the engine.
     const req = new providerPb.ConfigureRequest();
     req.setArgs(structpb.Struct.fromJavaScript({}));
@@ -83,7 +99,11 @@ export class ProviderHarness {
     return new Promise((resolve, reject) => {
       this.client[method](req, (err: any, resp: any) => {
         if (!err) return resolve(resp);
-        reject(new ProviderCallError(err.details ?? err.message, err.code, initFailure(err)));
+        try {
+          reject(new ProviderCallError(err.details || err.message || `${method} failed: ${this.log.trim().split("\n").slice(-3).join(" | ")}`, err.code, initFailure(err)));
+        } catch (e) {
+          reject(e); // an exception here would otherwise vanish inside grpc-js and hang the call
+        }
       });
     });
   }
