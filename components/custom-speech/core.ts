@@ -297,6 +297,26 @@ async function settle<E extends Entity>(spec: ResourceSpec<E>, client: SpeechCli
   return outs;
 }
 
+/**
+ * POSTs the entity unless one with the same identity tags exists: a run that crashed after its POST, or a POST
+ * whose response was lost (the client does not retry a POST), is adopted instead of training twice.
+ */
+async function createOrAdopt<E extends Entity>(spec: ResourceSpec<E>, client: SpeechClient, rc: RequestContext, inputs: Inputs): Promise<E> {
+  const body = spec.createBody(inputs, rc);
+  body.customProperties = { ...(inputs.customProperties ?? {}), ...identityTags(spec, inputs) };
+  for (let attempt = 1; ; attempt++) {
+    const existing = await findTagged(spec, client, inputs);
+    if (existing) return existing;
+    try {
+      return await spec.api.create(client, body);
+    } catch (e) {
+      const status = (e as { statusCode?: number }).statusCode;
+      const unanswered = status === undefined || status >= 500;
+      if (!unanswered || attempt >= 4) throw e;
+    }
+  }
+}
+
 /** Rethrows errors with a message (the gRPC server needs one) and their fields (id, statusCode, ...). */
 function withMessage(e: unknown): Error {
   if (e instanceof Error && e.message) return e;
@@ -330,13 +350,7 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): p
     async create(inputs: Inputs) {
       const client = clientFor(inputs);
       const rc = requestContext(client);
-      // Adopt the entity a crashed earlier run created (same Pulumi identity and create-only inputs).
-      let entity = await findTagged(spec, client, inputs);
-      if (!entity) {
-        const body = spec.createBody(inputs, rc);
-        body.customProperties = { ...(inputs.customProperties ?? {}), ...identityTags(spec, inputs) };
-        entity = await spec.api.create(client, body);
-      }
+      let entity = await createOrAdopt(spec, client, rc, inputs);
       const id = idOf(entity);
       entity = await completeEntity(spec, client, entity, id, inputs);
       const outs = await settle(spec, client, id, entity, inputs);
