@@ -271,18 +271,18 @@ describe("Evaluation", () => {
     const got = (await api.get(`/evaluations/${idOf(res.body.self)}`)).body;
     expect(got.status).toBe("Succeeded");
     const p = got.properties;
-    expect(p.wordErrorRate1).toBe(15);
-    expect(p.wordErrorRate2).toBe(9);
+    expect(p.wordErrorRate1).toBe(0.15);
+    expect(p.wordErrorRate2).toBe(0.09);
     for (const n of [1, 2]) {
       const errors = p[`wordSubstitutionCount${n}`] + p[`wordDeletionCount${n}`] + p[`wordInsertionCount${n}`];
-      expect(p[`wordErrorRate${n}`]).toBeCloseTo((errors / p[`wordCount${n}`]) * 100, 6);
+      expect(p[`wordErrorRate${n}`]).toBeCloseTo(errors / p[`wordCount${n}`], 6);
       expect(p[`correctWordCount${n}`]).toBe(p[`wordCount${n}`] - p[`wordSubstitutionCount${n}`] - p[`wordDeletionCount${n}`]);
       expect(p[`sentenceErrorRate${n}`]).toBeGreaterThan(0);
       expect(p[`tokenCount${n}`]).toBeGreaterThan(p[`wordCount${n}`]);
     }
     expect((await create(other.model.self)).body.status).toBe("Succeeded");
     const perModel = (await api.get(`/evaluations?filter=${encodeURIComponent("displayName eq 'gate'")}&top=1`)).body.values[0];
-    expect(perModel.properties.wordErrorRate2).toBe(4.5);
+    expect(perModel.properties.wordErrorRate2).toBe(0.045);
     expect((await api.get(got.links.files)).body.values[0].kind).toBe("EvaluationDetails");
     emu.setScenario({ baseModelWordErrorRate: 12, customModelWordErrorRate: 8, perModel: {} });
   });

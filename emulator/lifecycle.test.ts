@@ -139,7 +139,7 @@ describe("with durations and a fake clock", () => {
     clock.advance(durations.evaluation);
     const done = (await api.get(`/evaluations/${idOf(e.self)}`)).body;
     expect(done.status).toBe("Succeeded");
-    expect(done.properties.wordErrorRate2).toBe(8);
+    expect(done.properties.wordErrorRate2).toBe(0.08); // 8 % reported as a fraction, like the spec example
   });
 
   it("custom models get their transcription deprecation date from their own creation quarter", async () => {

@@ -1,6 +1,7 @@
 // Deterministic evaluation figures. Each model "recognises" a fixed test set of WORDS words in SENTENCES
-// sentences; its errors E = round(WER × WORDS / 100) split into substitutions, deletions and insertions,
-// so WER = (S + D + I) / N × 100 holds exactly. Token figures add fixed punctuation/capitalization edits.
+// sentences; its errors E = round(WER × WORDS / 100) split into substitutions, deletions and insertions.
+// Scenario WERs are percentages (readable test knobs); the API reports rates as FRACTIONS, as the official
+// create_evaluation example does (3 errors in 46 words → wordErrorRate1 0.065), so WER = (S + D + I) / N.
 import type { EvaluationProperties, TokenErrorDetails } from "../components/speech-api/models";
 import type { EvaluationScenario } from "./types";
 
@@ -11,7 +12,7 @@ const SENTENCES = 160;
 const PUNCTUATION_EDITS = 12;
 const CAPITALIZATION_EDITS = 6;
 
-const round2 = (x: number): number => Math.round(x * 100) / 100;
+const round4 = (x: number): number => Math.round(x * 10000) / 10000;
 
 export function werFor(scenario: EvaluationScenario, modelId: string, isBase: boolean): number {
   const wer = scenario.perModel?.[modelId] ?? (isBase ? scenario.baseModelWordErrorRate : scenario.customModelWordErrorRate);
@@ -30,7 +31,7 @@ export function figures(wer: number, n: 1 | 2): EvaluationProperties {
   const tokenEdits = tokenSubstitutions + deletions + insertions;
   const share = (edits: number): { numberOfEdits: number; percentageOfAllEdits: number } => ({
     numberOfEdits: edits,
-    percentageOfAllEdits: tokenEdits === 0 ? 0 : round2((edits / tokenEdits) * 100),
+    percentageOfAllEdits: tokenEdits === 0 ? 0 : round4(edits / tokenEdits),
   });
   const tokenErrors: TokenErrorDetails = {
     punctuation: share(PUNCTUATION_EDITS),
@@ -40,9 +41,9 @@ export function figures(wer: number, n: 1 | 2): EvaluationProperties {
     others: share(0),
   };
   const values: Record<string, unknown> = {
-    wordErrorRate: round2((errors / WORDS) * 100),
-    sentenceErrorRate: round2((badSentences / SENTENCES) * 100),
-    tokenErrorRate: round2((tokenEdits / tokenCount) * 100),
+    wordErrorRate: round4(errors / WORDS),
+    sentenceErrorRate: round4(badSentences / SENTENCES),
+    tokenErrorRate: round4(tokenEdits / tokenCount),
     sentenceCount: SENTENCES,
     wordCount: WORDS,
     correctWordCount: WORDS - substitutions - deletions,

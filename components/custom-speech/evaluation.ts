@@ -13,7 +13,7 @@ export interface GateResult {
   failures: string[];
 }
 
-/** The gate rule, pure: WERs are percentages as the service reports them. */
+/** The gate rule, pure: WERs and thresholds in percent (8 = 8 % WER). */
 export function evaluateGate(wer1: number, wer2: number, gate: { maxWordErrorRate?: number; minWordErrorRateImprovement?: number }): GateResult {
   const improvement = Math.round((wer1 - wer2) * 1000) / 1000;
   const failures: string[] = [];
@@ -25,6 +25,18 @@ export function evaluateGate(wer1: number, wer2: number, gate: { maxWordErrorRat
   }
   return { passed: failures.length === 0, improvement, failures };
 }
+
+/**
+ * The service reports error rates as fractions (the official example: 3 errors in 46 words → 0.065); gates,
+ * outputs and messages use percent, as Speech Studio shows WER. Rounded to hide binary-float noise.
+ */
+export function percent(rate: number | undefined): number | null {
+  return typeof rate === "number" ? Math.round(rate * 100 * 10000) / 10000 : null;
+}
+
+/** Counts the service reports per model (suffix 1 = baseline, 2 = candidate), passed through as outputs. */
+const COUNT_FIGURES = ["sentenceCount", "wordCount", "correctWordCount", "wordSubstitutionCount", "wordDeletionCount", "wordInsertionCount"]
+  .flatMap((k) => [`${k}1`, `${k}2`]);
 
 export const evaluationSpec: ResourceSpec<m.Evaluation> = {
   kind: "Evaluation",
@@ -63,15 +75,18 @@ export const evaluationSpec: ResourceSpec<m.Evaluation> = {
   patchBody: (i, changed, rc) => (changed.includes("project") && i.project ? { project: rc.ref(i.project, "projects") } : {}),
   outputs(e, i) {
     const p = e.properties ?? {};
-    const done = e.status === "Succeeded" && typeof p.wordErrorRate1 === "number" && typeof p.wordErrorRate2 === "number";
-    const gate = done ? evaluateGate(p.wordErrorRate1 as number, p.wordErrorRate2 as number, { maxWordErrorRate: i.maxWordErrorRate, minWordErrorRateImprovement: i.minWordErrorRateImprovement }) : undefined;
+    const wer1 = percent(p.wordErrorRate1);
+    const wer2 = percent(p.wordErrorRate2);
+    const done = e.status === "Succeeded" && wer1 !== null && wer2 !== null;
+    const gate = done ? evaluateGate(wer1, wer2, { maxWordErrorRate: i.maxWordErrorRate, minWordErrorRateImprovement: i.minWordErrorRateImprovement }) : undefined;
     return {
-      wordErrorRate1: p.wordErrorRate1 ?? null,
-      wordErrorRate2: p.wordErrorRate2 ?? null,
-      sentenceErrorRate1: p.sentenceErrorRate1 ?? null,
-      sentenceErrorRate2: p.sentenceErrorRate2 ?? null,
-      tokenErrorRate1: p.tokenErrorRate1 ?? null,
-      tokenErrorRate2: p.tokenErrorRate2 ?? null,
+      wordErrorRate1: wer1,
+      wordErrorRate2: wer2,
+      sentenceErrorRate1: percent(p.sentenceErrorRate1),
+      sentenceErrorRate2: percent(p.sentenceErrorRate2),
+      tokenErrorRate1: percent(p.tokenErrorRate1),
+      tokenErrorRate2: percent(p.tokenErrorRate2),
+      ...Object.fromEntries(COUNT_FIGURES.map((k) => [k, (p as Record<string, unknown>)[k] ?? null])),
       wordErrorRateImprovement: gate?.improvement ?? null,
       passed: gate ? gate.passed : null,
       gateFailures: gate?.failures ?? [],
@@ -106,6 +121,7 @@ export interface EvaluationArgs extends CommonArgs {
   minWordErrorRateImprovement?: pulumi.Input<number>;
 }
 
+/** Error rates are in percent (the service's fractions × 100); counts are as the service reports them. */
 export class Evaluation extends SpeechResource {
   declare readonly wordErrorRate1: pulumi.Output<number | null>;
   declare readonly wordErrorRate2: pulumi.Output<number | null>;
@@ -115,12 +131,17 @@ export class Evaluation extends SpeechResource {
   declare readonly tokenErrorRate2: pulumi.Output<number | null>;
   declare readonly wordErrorRateImprovement: pulumi.Output<number | null>;
   declare readonly passed: pulumi.Output<boolean | null>;
+  declare readonly wordCount1: pulumi.Output<number | null>;
+  declare readonly wordCount2: pulumi.Output<number | null>;
+  declare readonly wordSubstitutionCount2: pulumi.Output<number | null>;
+  declare readonly wordDeletionCount2: pulumi.Output<number | null>;
+  declare readonly wordInsertionCount2: pulumi.Output<number | null>;
   /** model2's self URI when the gate passed; deploy endpoints from this. */
   declare readonly approvedModel: pulumi.Output<string>;
 
   constructor(name: string, args: EvaluationArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = ["wordErrorRate1", "wordErrorRate2", "sentenceErrorRate1", "sentenceErrorRate2", "tokenErrorRate1", "tokenErrorRate2",
-      "wordErrorRateImprovement", "passed", "gateFailures", "approvedModel"];
+      "wordErrorRateImprovement", "passed", "gateFailures", "approvedModel", ...COUNT_FIGURES];
     super(evaluationProvider, "Evaluation", name, { ...args }, outputs, opts);
   }
 }

@@ -173,7 +173,10 @@ describe("Evaluation gate and Endpoint swap", () => {
     env.emu.setScenario({ baseModelWordErrorRate: 12, customModelWordErrorRate: 8 });
     const { base, test, m } = await candidate("gp");
     const ev = await createVia(evaluationProvider, inputsOf(env, "gate-pass", { locale: "en-US", model1: base, model2: m.outs.self, dataset: test.outs.self, maxWordErrorRate: 10, minWordErrorRateImprovement: 2 }));
-    expect(ev.outs).toMatchObject({ wordErrorRate1: expect.any(Number), wordErrorRate2: expect.any(Number), passed: true, approvedModel: m.outs.self });
+    // The service reports fractions (0.12, 0.08); outputs and gates are in percent.
+    expect(ev.outs).toMatchObject({ wordErrorRate1: 12, wordErrorRate2: 8, passed: true, approvedModel: m.outs.self });
+    expect(ev.outs.wordCount2).toBeGreaterThan(0);
+    expect(ev.outs.wordSubstitutionCount2 + ev.outs.wordDeletionCount2 + ev.outs.wordInsertionCount2).toBe(Math.round(0.08 * ev.outs.wordCount2));
     expect(ev.outs.wordErrorRateImprovement).toBeCloseTo(ev.outs.wordErrorRate1 - ev.outs.wordErrorRate2, 2);
     const ep = await createVia(endpointProvider, inputsOf(env, "ep-gp", { locale: "en-US", model: ev.outs.approvedModel }));
     expect(ep.outs.status).toBe("Succeeded");
@@ -186,6 +189,7 @@ describe("Evaluation gate and Endpoint swap", () => {
     const inputs = inputsOf(env, "gate-fail", { locale: "en-US", model1: base, model2: m.outs.self, dataset: test.outs.self, minWordErrorRateImprovement: 3 });
     const err = await rejection(createVia(evaluationProvider, inputs));
     const { wordErrorRate1: w1, wordErrorRate2: w2 } = err.properties;
+    expect([w1, w2]).toEqual([12, 11]);
     expect(err.message).toContain(`WER ${w1}%`);
     expect(err.message).toContain(`WER ${w2}%`);
     expect(err.message).toContain("minWordErrorRateImprovement 3");
