@@ -1,30 +1,49 @@
 /**
- * The stack program: typed config → resource group → TrainingDataStore → SpeechAccount (or an existing one).
- * Composition only; every rule lives in components/.
+ * The stack program: typed config → resource group → TrainingDataStore → SpeechAccount (or existing ones) →
+ * one LocalePipeline per configured locale. Composition only; every rule lives in components/.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
+import { LocalePipeline } from "./components/locale-pipeline";
 import { SpeechAccount, type SpeechResource } from "./components/speech-account";
 import { readStackConfig } from "./components/stack-config";
-import { TrainingDataStore } from "./components/training-data-store";
+import { TrainingDataStore, type TrainingDataLocation } from "./components/training-data-store";
 
 const config = readStackConfig();
 const tags = { ...config.tags, "pulumi-project": pulumi.getProject(), "pulumi-stack": pulumi.getStack() };
+const createsSpeech = config.speech.mode === "create";
 
-const resourceGroupName: pulumi.Input<string> =
+// A resource group only when this stack creates Azure resources (the sandbox creates none).
+const resourceGroupName = (): pulumi.Input<string> =>
   config.resourceGroupName ??
   new resources.ResourceGroup("custom-speech", {
     resourceGroupName: `rg-${pulumi.getProject()}-${pulumi.getStack()}`,
     location: config.region,
     tags,
   }).name;
+const group = createsSpeech || !config.existingStorage ? resourceGroupName() : undefined;
 
-const store = new TrainingDataStore("training-data", { ...config.storage, resourceGroupName, location: config.region, tags });
+const store: TrainingDataLocation = config.existingStorage
+  ? TrainingDataStore.existing(config.existingStorage)
+  : new TrainingDataStore("training-data", { ...config.storage, resourceGroupName: group!, location: config.region, tags });
 
 const speech: SpeechResource =
   config.speech.mode === "existing"
     ? SpeechAccount.existing(config.speech.existing)
-    : new SpeechAccount("speech", { ...config.speech.settings, resourceGroupName, location: config.region, trainingDataStore: store, tags });
+    : new SpeechAccount("speech", {
+        ...config.speech.settings,
+        resourceGroupName: group!,
+        location: config.region,
+        trainingDataStore: store instanceof TrainingDataStore ? store : undefined,
+        tags,
+      });
+
+// Datasets are read by the service from the store, so the pipelines wait for the store and its role grants.
+const dependsOn = ([store, speech] as unknown[]).filter((r): r is pulumi.Resource => r instanceof pulumi.Resource);
+const pipelines = config.locales.map(
+  (locale) =>
+    new LocalePipeline(`speech-${locale.locale.toLowerCase()}`, { speech: { endpoint: speech.endpoint, key: speech.key }, config: locale }, { dependsOn }),
+);
 
 export const speechEndpoint = speech.endpoint;
 export const speechRegion = speech.region;
@@ -36,3 +55,16 @@ export const storageAccountName = store.accountName;
 export const blobEndpoint = store.blobEndpoint;
 export const containers = store.containerNames;
 export const containerUrls = store.containerUrls;
+/** Per locale: what applications need (endpoint id and URL) and the dates that end a model's usefulness. */
+export const locales = Object.fromEntries(
+  config.locales.map((l, i) => [
+    l.locale,
+    {
+      endpointId: pipelines[i].endpointId,
+      endpointUrl: pipelines[i].endpointUrl,
+      modelId: pipelines[i].modelId,
+      modelTranscriptionExpiry: pipelines[i].modelTranscriptionExpiry,
+      baseModelAdaptationExpiry: pipelines[i].baseModelAdaptationExpiry,
+    },
+  ]),
+);

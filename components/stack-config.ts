@@ -7,7 +7,7 @@ import { oneOf } from "./naming";
 import type { Principal } from "./roles";
 import { type ExistingSpeechAccountArgs, type NetworkAcls, SPEECH_SKUS, type SpeechAccountArgs } from "./speech-account";
 import { validateTrainingRegion } from "./regions";
-import type { DataLifecycle, TrainingDataStoreArgs } from "./training-data-store";
+import type { DataLifecycle, ExistingTrainingDataStoreArgs, TrainingDataStoreArgs } from "./training-data-store";
 import type { DatasetKind } from "./speech-api/models";
 import { DATASET_KINDS } from "./training-data/kinds";
 
@@ -37,6 +37,8 @@ export interface StackConfig {
   /** Either create a Speech resource or use an existing one. */
   speech: { mode: "create"; settings: SpeechSettings } | { mode: "existing"; existing: ExistingSpeechAccountArgs };
   storage: StorageSettings;
+  /** Use this blob service instead of creating a TrainingDataStore (a platform team's account, or Azurite). */
+  existingStorage?: ExistingTrainingDataStoreArgs;
   locales: LocaleConfig[];
 }
 
@@ -60,7 +62,7 @@ export const CONFIG_KEYS = [
   "networkAcls", "bringYourOwnStorage", "restoreSoftDeleted", "contributors", "users",
   "existingSpeech", "existingSpeechKey",
   "storageAccountName", "storageSku", "containers", "dataLifecycle", "storagePublicNetworkAccess",
-  "storageNetworkDefaultAction", "storageIpRules", "dataReaders", "dataContributors",
+  "storageNetworkDefaultAction", "storageIpRules", "dataReaders", "dataContributors", "existingStorage",
   "locales",
 ] as const;
 
@@ -246,6 +248,11 @@ export function loadStackConfig(reader: ConfigReader, keys?: readonly string[]):
     dataContributors: principals(reader, "dataContributors"),
   };
 
+  const existingStorage = obj<ExistingTrainingDataStoreArgs>(reader, "existingStorage");
+  if (existingStorage && typeof existingStorage.blobEndpoint !== "string") {
+    throw new ConfigError("existingStorage", 'needs blobEndpoint, e.g. {"blobEndpoint": "https://<account>.blob.core.windows.net"}.');
+  }
+
   const tags = obj<Record<string, unknown>>(reader, "tags") ?? {};
   for (const [k, v] of Object.entries(tags)) {
     if (typeof v !== "string") throw new ConfigError("tags", `tag "${k}" must be a string.`);
@@ -256,7 +263,7 @@ export function loadStackConfig(reader: ConfigReader, keys?: readonly string[]):
   const twice = seen.find((l, i) => seen.indexOf(l) !== i);
   if (twice) throw new ConfigError("locales", `"${twice}" appears twice; use one entry per locale.`);
 
-  return { region, resourceGroupName: str(reader, "resourceGroupName"), tags: tags as Record<string, string>, speech, storage, locales };
+  return { region, resourceGroupName: str(reader, "resourceGroupName"), tags: tags as Record<string, string>, speech, storage, existingStorage, locales };
 }
 
 function validateTrainingRegionFor(region: string, inferenceOnly: boolean, additionalTrainingRegions: string[]): void {

@@ -113,7 +113,50 @@ export function trainingDataStoreSettings(name: string, args: TrainingDataStoreA
   };
 }
 
+/** Where training data lives, whether this stack created the store or it already existed. */
+export interface TrainingDataLocation {
+  accountName: pulumi.Output<string>;
+  /** e.g. https://<account>.blob.core.windows.net (no trailing slash). */
+  blobEndpoint: pulumi.Output<string>;
+  containerNames: ContainerNames;
+  containerUrls: pulumi.Output<ContainerNames>;
+}
+
+/** An existing blob service (a platform team's account, or Azurite in the local sandbox). */
+export interface ExistingTrainingDataStoreArgs {
+  /** e.g. https://<account>.blob.core.windows.net, or http://127.0.0.1:10000/devstoreaccount1 for Azurite. */
+  blobEndpoint: string;
+  /** Defaults to the first label of the host (Azurite: the last path segment). */
+  accountName?: string;
+  containers?: Partial<ContainerNames>;
+}
+
 export class TrainingDataStore extends pulumi.ComponentResource {
+  /** A store this stack does not manage: creates nothing; access is granted by whoever owns it. */
+  public static existing(args: ExistingTrainingDataStoreArgs): TrainingDataLocation {
+    let url: URL;
+    try {
+      url = new URL(args.blobEndpoint);
+    } catch {
+      throw new Error(`existingStorage.blobEndpoint "${args.blobEndpoint}" must be an absolute URL such as https://<account>.blob.core.windows.net.`);
+    }
+    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+      throw new Error(`existingStorage.blobEndpoint "${args.blobEndpoint}" must use https (http only for localhost, e.g. Azurite).`);
+    }
+    const blob = args.blobEndpoint.replace(/\/+$/, "");
+    const containers = { ...DEFAULT_CONTAINER_NAMES, ...args.containers };
+    for (const [kind, n] of Object.entries(containers)) validateContainerName(n, `existingStorage.containers.${kind}`);
+    const accountName = args.accountName ?? (loopback ? url.pathname.split("/").filter(Boolean).pop() ?? "" : url.hostname.split(".")[0]);
+    return {
+      accountName: pulumi.output(accountName),
+      blobEndpoint: pulumi.output(blob),
+      containerNames: containers,
+      containerUrls: pulumi.output(Object.fromEntries(CONTAINER_KINDS.map((k) => [k, `${blob}/${containers[k]}`])) as ContainerNames),
+    };
+  }
+
+
   public readonly accountName: pulumi.Output<string>;
   /** ARM id of the storage account (role scope, BYOS `userOwnedStorage`). */
   public readonly storageAccountId: pulumi.Output<string>;

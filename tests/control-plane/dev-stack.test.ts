@@ -7,8 +7,10 @@ let resources: RecordedResource[];
 let calls: RecordedCall[];
 const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
 
+// A deployment of the control plane with ARM outputs known. The per-locale pipelines look up base models on the
+// live Speech endpoint once it is known, so they are left out here; the preview tests cover their graph.
 beforeAll(async () => {
-  ({ outputs, resources, calls } = await runStackProgram("dev"));
+  ({ outputs, resources, calls } = await runStackProgram("dev", { locales: [] }));
   await valueOf(outputs.containerUrls);
 });
 

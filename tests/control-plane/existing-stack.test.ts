@@ -12,7 +12,7 @@ let outputs: Record<string, any>;
 let resources: RecordedResource[];
 
 beforeAll(async () => {
-  ({ outputs, resources } = await runStackProgram("dev", { existingSpeech: existing, existingSpeechKey: "platform-key" }, ["existingSpeechKey"]));
+  ({ outputs, resources } = await runStackProgram("dev", { existingSpeech: existing, existingSpeechKey: "platform-key", locales: [] }, ["existingSpeechKey"]));
   await valueOf(outputs.containerUrls);
 });
 

@@ -33,7 +33,7 @@ export function fakePrincipalId(name: string): string {
 }
 
 /** Installs the mocks; returns live arrays of what the program registered and invoked. */
-export async function mockAzure(stack = "test"): Promise<{ resources: RecordedResource[]; calls: RecordedCall[] }> {
+export async function mockAzure(stack = "test", preview = false): Promise<{ resources: RecordedResource[]; calls: RecordedCall[] }> {
   const resources: RecordedResource[] = [];
   const calls: RecordedCall[] = [];
   await pulumi.runtime.setMocks(
@@ -41,6 +41,12 @@ export async function mockAzure(stack = "test"): Promise<{ resources: RecordedRe
       newResource(args) {
         const inputs = args.inputs as Record<string, any>;
         resources.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true });
+        // A preview of a new stack: what ARM would compute (endpoints, identities) is not known yet.
+        // (the Account's properties carry its endpoint, so they are left out as a whole).
+        if (preview) {
+          const { properties: _computed, ...known } = inputs;
+          return { id: "", state: args.type === "azure-native:cognitiveservices:Account" ? known : inputs };
+        }
         switch (args.type) {
           case "azure-native:cognitiveservices:Account": {
             const name = inputs.accountName;
@@ -76,6 +82,7 @@ export async function mockAzure(stack = "test"): Promise<{ resources: RecordedRe
     },
     PROJECT,
     stack,
+    preview,
   );
   return { resources, calls };
 }
@@ -130,10 +137,37 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
 }
 
 /** Runs the stack program (index.ts) for a stack file under the mocks; returns its exports and what it declared. */
-export async function runStackProgram(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = []) {
-  const recorded = await mockAzure(stack);
+export async function runStackProgram(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = [], options: { preview?: boolean } = {}) {
+  const recorded = await mockAzure(stack, options.preview);
   pulumi.runtime.setAllConfig(stackConfig(stack, overrides), secretKeys.map((k) => `${PROJECT}:${k}`));
   const outputs = require("../../index") as Record<string, any>;
   await settle();
   return { outputs, ...recorded };
 }
+
+/**
+ * Runs the program from a temporary folder holding the given files (relative paths in the stack file, such as
+ * dataset zips or the sync manifest, resolve against the working directory, as under `pulumi up`).
+ * Returns a function that restores the working directory.
+ */
+export function inFolderWith(files: Record<string, string>): () => void {
+  const dir = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "stack-"));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  const previous = process.cwd();
+  process.chdir(dir);
+  return () => {
+    process.chdir(previous);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+/** Counts outgoing HTTP(S) requests made in this process (the Speech client uses node:http/https). */
+export function countHttpRequests(): { count: () => number; restore: () => void } {
+  const spies = [jest.spyOn(require("node:https"), "request"), jest.spyOn(require("node:http"), "request")];
+  return { count: () => spies.reduce((n, s) => n + s.mock.calls.length, 0), restore: () => spies.forEach((s) => s.mockRestore()) };
+}
+
+export const DYNAMIC = (kind: string) => `pulumi-nodejs:dynamic/custom-speech:${kind}`;

@@ -5,8 +5,10 @@ let outputs: Record<string, any>;
 let resources: RecordedResource[];
 let calls: RecordedCall[];
 
+// A deployment of the control plane with ARM outputs known. The per-locale pipelines look up base models on the
+// live Speech endpoint once it is known, so they are left out here; the preview tests cover their graph.
 beforeAll(async () => {
-  ({ outputs, resources, calls } = await runStackProgram("prod"));
+  ({ outputs, resources, calls } = await runStackProgram("prod", { locales: [] }));
   await valueOf(outputs.containerUrls);
 });
 
