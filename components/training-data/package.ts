@@ -5,36 +5,32 @@ import * as fs from "fs";
 import * as path from "path";
 import { createHash } from "crypto";
 import * as zlib from "zlib";
-import { pipeline } from "stream/promises";
-import { Readable, Writable } from "stream";
-import { ZipFile } from "yazl";
+import { Readable } from "stream";
 import { KIND_LAYOUT, type DatasetKind } from "./kinds";
 import type { LocalFile } from "./dataset";
-
-// yazl checksums every entry with buffer-crc32, a JavaScript CRC that runs at ~120 MB/s and made packaging
-// the bottleneck of a sync. Node's zlib.crc32 computes the same CRC-32 natively (>1 GB/s) with the same
-// chaining argument, so yazl's copy of buffer-crc32 gets it as its implementation.
-const yazlCrc32 = require(require.resolve("buffer-crc32", { paths: [path.dirname(require.resolve("yazl"))] })) as {
-  unsigned: (buf: Buffer, previous?: number) => number;
-};
-if (typeof zlib.crc32 === "function") yazlCrc32.unsigned = (buf: Buffer, previous?: number) => zlib.crc32(buf, previous ?? 0);
 
 /** Bump when the bytes produced for the same files change: it is part of the sync-cache fingerprint. */
 export const PACKAGE_FORMAT = "zip-store-dos1980-644-buffered4MiB/2";
 
-// DOS timestamps are local time: a local-time date gives the same fields in every time zone.
-const ZIP_OPTIONS = { mtime: new Date(1980, 0, 1, 0, 0, 0), mode: 0o100644, compress: false, forceDosTimestamp: true };
 /**
- * Files up to this size are read whole and handed to yazl as buffers: no per-entry stream pipeline, and
- * yazl writes their CRC and sizes in the local header. Larger files are streamed and get a data
- * descriptor after their bytes.
+ * Files up to this size get their CRC and sizes in the local header (read whole, checksummed, then written);
+ * larger files are streamed and get a data descriptor after their bytes.
  */
 const BUFFERED_ENTRY_MAX = 4 * 1024 * 1024;
-// Sizes of the records yazl writes for a stored entry with a DOS timestamp only (no ZIP64: the 2 GB limit keeps us below it).
+// Sizes of the records of a stored entry with a DOS timestamp only (no ZIP64: the 2 GB limit keeps us below it).
 const LOCAL_HEADER = 30;
 const DATA_DESCRIPTOR = 16;
 const CENTRAL_RECORD = 46;
 const END_RECORD = 22;
+// Field values yazl 3 writes for `{ compress: false, forceDosTimestamp: true, mode: 0o100644 }` and a
+// 1980-01-01 00:00 mtime; tests check the bytes against yazl itself.
+const VERSION_MADE_BY = (3 << 8) | 63; // unix, spec 6.3
+const VERSION_NEEDED = 20;
+const FLAG_UTF8 = 1 << 11;
+const FLAG_DATA_DESCRIPTOR = 1 << 3;
+const DOS_TIME = 0;
+const DOS_DATE = (1 << 5) | 1; // 1980-01-01
+const EXTERNAL_ATTRIBUTES = (0o100644 << 16) >>> 0;
 
 const isBuffered = (f: LocalFile) => f.size <= BUFFERED_ENTRY_MAX;
 const nameBytes = (f: LocalFile) => Buffer.byteLength(f.name, "utf8");
@@ -57,15 +53,6 @@ export function packageContentType(kind: DatasetKind, files: readonly LocalFile[
   return ext === ".zip" ? "application/zip" : ext === ".md" ? "text/markdown; charset=utf-8" : "text/plain; charset=utf-8";
 }
 
-/** A fresh stream of the package bytes; files are read as the stream is consumed. */
-export function openPackage(kind: DatasetKind, files: readonly LocalFile[]): Readable {
-  if (KIND_LAYOUT[kind].packaging === "file") {
-    if (files.length !== 1) throw new Error(`a ${kind} dataset packages exactly one text file, got ${files.length}`);
-    return fs.createReadStream(files[0].path, { highWaterMark: 1 << 20 });
-  }
-  return Readable.from(zipChunks(files), { objectMode: false });
-}
-
 export class PackageChangedError extends Error {
   constructor(file: string, message: string) {
     super(`${file}: ${message} since it was validated; run the sync again`);
@@ -73,99 +60,235 @@ export class PackageChangedError extends Error {
   }
 }
 
+interface CentralEntry {
+  name: Buffer;
+  crc: number;
+  size: number;
+  offset: number;
+  flags: number;
+}
+
 /**
- * Drives yazl entry by entry and yields its output chunks as they come (flowing mode: no re-concatenation).
- * yazl does not apply backpressure to buffer entries, so the next entry is added only once the previous
- * one's bytes (known exactly) are out; a streamed entry is paused while too much of it waits. Memory stays
- * at about one entry.
+ * Writes the package straight into caller-provided buffers (the upload blocks): file bytes are read with
+ * `fs.readSync` into the block itself and checksummed there, so a byte is copied once, from the page cache.
+ * A zip library's stream of small freshly allocated chunks cost more CPU than the upload (allocations, GC,
+ * a copy into the block); the zip written here is byte-identical to yazl's output for the same options
+ * (tests compare both). Memory: the central directory and one file of at most 4 MiB when it straddles a block.
  */
-async function* zipChunks(files: readonly LocalFile[]): AsyncGenerator<Buffer> {
-  const MAX_QUEUED = 8 * 1024 * 1024;
-  const zip = new ZipFile();
-  const out = zip.outputStream as Readable;
-  const queue: Buffer[] = [];
-  let queued = 0;
-  let ended = false;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const signal = () => {
-    wake?.();
-    wake = undefined;
-  };
-  // yazl reports read errors (a file deleted or resized since listing) on the ZipFile, not on the output stream.
-  zip.on("error", (err: Error) => {
-    failure ??= err;
-    signal();
-  });
-  out.on("error", (err: Error) => {
-    failure ??= err;
-    signal();
-  });
-  out.on("end", () => {
-    ended = true;
-    signal();
-  });
-  out.on("data", (chunk: Buffer) => {
-    queue.push(chunk);
-    queued += chunk.length;
-    if (queued > MAX_QUEUED) out.pause();
-    signal();
-  });
-  let written = 0;
-  /** Yields queued output until `target` bytes are out (or the stream ends when no target). */
-  const drain = async function* (target?: number) {
-    while (target === undefined || written < target) {
-      if (failure) throw failure;
-      const chunk = queue.shift();
-      if (chunk) {
-        queued -= chunk.length;
-        written += chunk.length;
-        yield chunk;
-        continue;
-      }
-      if (ended) {
-        if (target !== undefined) throw new Error(`zip ended after ${written} of ${target} bytes`);
-        return;
-      }
-      if (out.isPaused()) out.resume();
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-  };
-  try {
-    let expected = 0;
-    for (const f of files) {
-      if (isBuffered(f)) {
-        // A synchronous read of a small, usually cached file costs a fraction of a thread-pool round trip.
-        const buf = fs.readFileSync(f.path);
-        if (buf.length !== f.size) throw new PackageChangedError(f.name, `size changed from ${f.size} to ${buf.length} bytes`);
-        zip.addBuffer(buf, f.name, ZIP_OPTIONS);
+export class PackageReader {
+  private next = 0;
+  private written = 0;
+  /** Bytes waiting to be copied out (headers, a file straddling a block, the central directory). */
+  private pending: Buffer[] = [];
+  private streaming?: { fd: number; file: LocalFile; position: number; crc: number; entry: CentralEntry };
+  private readonly central: CentralEntry[] = [];
+  private finished = false;
+  private scratch?: Buffer;
+
+  constructor(
+    private readonly kind: DatasetKind,
+    private readonly files: readonly LocalFile[],
+  ) {
+    if (KIND_LAYOUT[kind].packaging === "file" && files.length !== 1) throw new Error(`a ${kind} dataset packages exactly one text file, got ${files.length}`);
+  }
+
+  /** Fills `into` with the next package bytes; returns how many (less than its length only at the end). */
+  read(into: Buffer): number {
+    let at = 0;
+    while (at < into.length) {
+      const piece = this.pending[0];
+      if (piece) {
+        const n = piece.copy(into, at);
+        at += n;
+        if (n === piece.length) this.pending.shift();
+        else this.pending[0] = piece.subarray(n);
+      } else if (this.streaming) {
+        at += this.readStreaming(into, at);
+      } else if (this.next < this.files.length) {
+        at += this.startFile(this.files[this.next++], into, at);
+      } else if (!this.finished) {
+        this.finished = true;
+        if (KIND_LAYOUT[this.kind].packaging === "zip") this.pending.push(this.centralDirectory(this.written + at));
       } else {
-        zip.addReadStreamLazy(f.name, { ...ZIP_OPTIONS, size: f.size }, (cb) => cb(null, fs.createReadStream(f.path, { highWaterMark: 1 << 20 })));
+        break;
       }
-      expected += entryBytes(f);
-      yield* drain(expected);
     }
-    zip.end();
-    yield* drain();
-  } finally {
-    out.destroy();
+    this.written += at;
+    return at;
+  }
+
+  close(): void {
+    if (this.streaming) fs.closeSync(this.streaming.fd);
+    this.streaming = undefined;
+  }
+
+  private open(f: LocalFile): number {
+    const fd = fs.openSync(f.path, "r");
+    const size = fs.fstatSync(fd).size;
+    if (size !== f.size) {
+      fs.closeSync(fd);
+      throw new PackageChangedError(f.name, `size changed from ${f.size} to ${size} bytes`);
+    }
+    return fd;
+  }
+
+  private startFile(f: LocalFile, into: Buffer, at: number): number {
+    const fd = this.open(f);
+    if (KIND_LAYOUT[this.kind].packaging === "file") {
+      this.streaming = { fd, file: f, position: 0, crc: 0, entry: { name: Buffer.alloc(0), crc: 0, size: f.size, offset: 0, flags: 0 } };
+      return 0;
+    }
+    const name = Buffer.from(f.name, "utf8");
+    const entry: CentralEntry = { name, crc: 0, size: f.size, offset: this.written + at, flags: FLAG_UTF8 }; // nothing is pending here
+    this.central.push(entry);
+    if (!isBuffered(f)) {
+      entry.flags |= FLAG_DATA_DESCRIPTOR;
+      this.pending.push(localHeader(entry, false));
+      this.streaming = { fd, file: f, position: 0, crc: 0, entry };
+      return 0;
+    }
+    try {
+      const header = LOCAL_HEADER + name.length;
+      if (at + header + f.size <= into.length) {
+        // The usual case: header and data fit in this block; read the data in place, then write the header before it.
+        readFully(fd, f, into, at + header);
+        entry.crc = zlib.crc32(into.subarray(at + header, at + header + f.size));
+        localHeader(entry, true).copy(into, at);
+        return header + f.size;
+      }
+      // Straddles the block boundary: read into a reused scratch buffer and copy out over the next reads.
+      this.scratch = this.scratch && this.scratch.length >= f.size ? this.scratch : Buffer.allocUnsafe(BUFFERED_ENTRY_MAX);
+      const data = this.scratch.subarray(0, f.size);
+      readFully(fd, f, data, 0);
+      entry.crc = zlib.crc32(data);
+      this.pending.push(localHeader(entry, true), data);
+      return 0;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private readStreaming(into: Buffer, at: number): number {
+    const s = this.streaming!;
+    const n = fs.readSync(s.fd, into, at, Math.min(into.length - at, s.file.size - s.position), s.position);
+    if (n === 0 && s.position < s.file.size) throw new PackageChangedError(s.file.name, `size changed from ${s.file.size} to ${s.position} bytes`);
+    if (KIND_LAYOUT[this.kind].packaging === "zip") s.crc = zlib.crc32(into.subarray(at, at + n), s.crc);
+    s.position += n;
+    if (s.position === s.file.size) {
+      this.close();
+      if (KIND_LAYOUT[this.kind].packaging === "zip") {
+        s.entry.crc = s.crc;
+        const descriptor = Buffer.alloc(DATA_DESCRIPTOR);
+        descriptor.writeUInt32LE(0x08074b50, 0);
+        descriptor.writeUInt32LE(s.crc, 4);
+        descriptor.writeUInt32LE(s.file.size, 8);
+        descriptor.writeUInt32LE(s.file.size, 12);
+        this.pending.push(descriptor);
+      }
+    }
+    return n;
+  }
+
+  /** `start`: the offset the central directory is written at. */
+  private centralDirectory(start: number): Buffer {
+    const records = this.central.map((e) => {
+      const r = Buffer.alloc(CENTRAL_RECORD + e.name.length);
+      r.writeUInt32LE(0x02014b50, 0);
+      r.writeUInt16LE(VERSION_MADE_BY, 4);
+      r.writeUInt16LE(VERSION_NEEDED, 6);
+      r.writeUInt16LE(e.flags, 8);
+      r.writeUInt16LE(0, 10); // stored
+      r.writeUInt16LE(DOS_TIME, 12);
+      r.writeUInt16LE(DOS_DATE, 14);
+      r.writeUInt32LE(e.crc, 16);
+      r.writeUInt32LE(e.size, 20);
+      r.writeUInt32LE(e.size, 24);
+      r.writeUInt16LE(e.name.length, 28);
+      r.writeUInt32LE(EXTERNAL_ATTRIBUTES, 38); // extra, comment, disk and internal attributes stay 0
+      r.writeUInt32LE(e.offset, 42);
+      e.name.copy(r, CENTRAL_RECORD);
+      return r;
+    });
+    const size = records.reduce((n, r) => n + r.length, 0);
+    const end = Buffer.alloc(END_RECORD);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(this.central.length, 8);
+    end.writeUInt16LE(this.central.length, 10);
+    end.writeUInt32LE(size, 12);
+    end.writeUInt32LE(start, 16);
+    return Buffer.concat([...records, end]);
   }
 }
 
-/** sha256 (hex) and length of a package, read once. */
+function localHeader(e: CentralEntry, known: boolean): Buffer {
+  const h = Buffer.alloc(LOCAL_HEADER + e.name.length);
+  h.writeUInt32LE(0x04034b50, 0);
+  h.writeUInt16LE(VERSION_NEEDED, 4);
+  h.writeUInt16LE(e.flags, 6);
+  h.writeUInt16LE(0, 8); // stored
+  h.writeUInt16LE(DOS_TIME, 10);
+  h.writeUInt16LE(DOS_DATE, 12);
+  if (known) {
+    h.writeUInt32LE(e.crc, 14);
+    h.writeUInt32LE(e.size, 18);
+    h.writeUInt32LE(e.size, 22);
+  }
+  h.writeUInt16LE(e.name.length, 26);
+  e.name.copy(h, LOCAL_HEADER);
+  return h;
+}
+
+function readFully(fd: number, f: LocalFile, into: Buffer, at: number): void {
+  for (let done = 0; done < f.size; ) {
+    const n = fs.readSync(fd, into, at + done, f.size - done, done);
+    if (n === 0) throw new PackageChangedError(f.name, `size changed from ${f.size} to ${done} bytes`);
+    done += n;
+  }
+}
+
+export function openPackageReader(kind: DatasetKind, files: readonly LocalFile[]): PackageReader {
+  return new PackageReader(kind, files);
+}
+
+const STREAM_CHUNK = 1 << 20;
+
+/** A fresh stream of the package bytes; files are read as the stream is consumed. */
+export function openPackage(kind: DatasetKind, files: readonly LocalFile[]): Readable {
+  const reader = new PackageReader(kind, files);
+  return new Readable({
+    read() {
+      try {
+        const chunk = Buffer.allocUnsafe(STREAM_CHUNK);
+        const n = reader.read(chunk);
+        if (n > 0) this.push(chunk.subarray(0, n));
+        if (n < chunk.length) this.push(null);
+      } catch (e) {
+        this.destroy(e as Error);
+      }
+    },
+    destroy(err, cb) {
+      reader.close();
+      cb(err);
+    },
+  });
+}
+
+/** sha256 (hex) and length of a package, read once into one reused buffer. */
 export async function hashPackage(kind: DatasetKind, files: readonly LocalFile[]): Promise<{ sha256: string; sizeBytes: number }> {
   const hash = createHash("sha256");
+  const reader = new PackageReader(kind, files);
+  const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
   let sizeBytes = 0;
-  await pipeline(
-    openPackage(kind, files),
-    new Writable({
-      highWaterMark: 1 << 20,
-      write(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        sizeBytes += chunk.length;
-        cb();
-      },
-    }),
-  );
+  try {
+    for (;;) {
+      const n = reader.read(buffer);
+      hash.update(buffer.subarray(0, n));
+      sizeBytes += n;
+      if (n < buffer.length) break;
+      await new Promise(setImmediate); // a long package must not starve the event loop
+    }
+  } finally {
+    reader.close();
+  }
   return { sha256: hash.digest("hex"), sizeBytes };
 }

@@ -6,7 +6,7 @@ import { InvalidOptionError, parseContainer, type ContainerLayout, type Sku } fr
 import { hasErrors, type Problem } from "./rules";
 import { listDataset, resolveDataset, type DatasetSpec, type LocalFile, type ResolvedDataset } from "./dataset";
 import { validateDataset } from "./validate";
-import { hashPackage, openPackage, packageContentType, packageExtension } from "./package";
+import { hashPackage, openPackageReader, packageContentType, packageExtension } from "./package";
 import { fingerprint, SyncCache, type CachedFacts } from "./cache";
 import { uploadBlocksResumable, type UploadProgress } from "./upload";
 import { blobServiceClient, readOnlySasUrl, type StorageTarget } from "./storage";
@@ -180,7 +180,7 @@ async function syncChecked(check: DatasetCheck, sku: Sku, service: BlobServiceCl
     files ??= (await validateDataset(dataset, { sku })).files; // cache hit but data needed: list the files to package
     await container.createIfNotExists({ abortSignal });
     emit({ type: "upload-start", dataset: dataset.name, totalBytes: check.sizeBytes });
-    return uploadBlocksResumable(blob, openPackage(dataset.kind, files), check.sizeBytes, {
+    return uploadBlocksResumable(blob, openPackageReader(dataset.kind, files), check.sizeBytes, {
       blockSize: options.blockSize,
       concurrency: options.concurrency,
       expectedSha256,

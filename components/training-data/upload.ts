@@ -49,6 +49,10 @@ export function blockId(blockSize: number, index: number): string {
   return Buffer.from(`s${String(blockSize).padStart(10, "0")}-i${String(index).padStart(6, "0")}`).toString("base64");
 }
 
+function isBlockSource(source: Readable | BlockSource): source is BlockSource {
+  return typeof (source as BlockSource).close === "function" && typeof (source as Readable).pipe !== "function";
+}
+
 async function stagedBlocks(blob: BlockBlobClient, abortSignal?: AbortSignal): Promise<Map<string, number>> {
   try {
     const list = await blob.getBlockList("uncommitted", { abortSignal });
@@ -59,7 +63,17 @@ async function stagedBlocks(blob: BlockBlobClient, abortSignal?: AbortSignal): P
   }
 }
 
-export async function uploadBlocksResumable(blob: BlockBlobClient, source: Readable, totalBytes: number, options: BlockUploadOptions = {}): Promise<UploadOutcome> {
+/**
+ * A source that fills a caller's buffer synchronously (the package writer reads files straight into the
+ * upload block): no per-chunk allocation and no copy into the block.
+ */
+export interface BlockSource {
+  /** Fills `into`; returns the bytes written, less than its length only at the end. */
+  read(into: Buffer): number;
+  close(): void;
+}
+
+export async function uploadBlocksResumable(blob: BlockBlobClient, source: Readable | BlockSource, totalBytes: number, options: BlockUploadOptions = {}): Promise<UploadOutcome> {
   const blockSize = Math.max(options.blockSize ?? DEFAULT_BLOCK_SIZE, Math.ceil(totalBytes / MAX_BLOCKS));
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const { abortSignal } = options;
@@ -121,27 +135,44 @@ export async function uploadBlocksResumable(blob: BlockBlobClient, source: Reada
       if (b.buffer.byteLength === blockSize && free.length <= concurrency + READ_AHEAD_BLOCKS) free.push(Buffer.from(b.buffer, b.byteOffset, blockSize));
     };
     const nextBuffer = (remaining: number) => (remaining >= blockSize ? (free.pop() ?? Buffer.allocUnsafeSlow(blockSize)) : Buffer.allocUnsafe(Math.max(1, remaining)));
-    let block = nextBuffer(totalBytes);
-    let filled = 0;
     let streamed = 0;
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      streamed += chunk.length;
-      if (streamed > totalBytes) throw new ContentChangedError(`the package is longer than the ${totalBytes} bytes expected`);
-      let at = 0;
-      while (at < chunk.length) {
-        const n = chunk.copy(block, filled, at);
-        filled += n;
-        at += n;
-        if (filled === block.length) {
-          await dispatch(block);
-          filled = 0;
-          block = nextBuffer(totalBytes - streamed + (chunk.length - at));
-        }
+    const tooLong = () => new ContentChangedError(`the package is longer than the ${totalBytes} bytes expected`);
+    if (isBlockSource(source)) {
+      for (;;) {
+        const block = nextBuffer(Math.max(1, totalBytes - streamed));
+        const n = source.read(block);
+        if (n === 0) break;
+        streamed += n;
+        if (streamed > totalBytes) throw tooLong();
+        hash.update(block.subarray(0, n));
+        await dispatch(n === block.length ? block : block.subarray(0, n));
+        if (failure) throw failure.error;
+        // Reads are synchronous: let the requests in flight make progress between blocks.
+        await new Promise(setImmediate);
+        if (n < block.length) break;
       }
-      if (failure) throw failure.error;
+    } else {
+      let block = nextBuffer(totalBytes);
+      let filled = 0;
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        streamed += chunk.length;
+        if (streamed > totalBytes) throw tooLong();
+        let at = 0;
+        while (at < chunk.length) {
+          const n = chunk.copy(block, filled, at);
+          filled += n;
+          at += n;
+          if (filled === block.length) {
+            await dispatch(block);
+            filled = 0;
+            block = nextBuffer(totalBytes - streamed + (chunk.length - at));
+          }
+        }
+        if (failure) throw failure.error;
+      }
+      if (filled > 0) await dispatch(block.subarray(0, filled));
     }
-    if (filled > 0) await dispatch(block.subarray(0, filled));
     await Promise.all(inflight);
     if (failure) throw failure.error;
 
@@ -155,7 +186,8 @@ export async function uploadBlocksResumable(blob: BlockBlobClient, source: Reada
     });
     return { ...progress, sha256 };
   } finally {
-    source.destroy();
+    if (isBlockSource(source)) source.close();
+    else source.destroy();
     // Never leave requests running behind a failure: they would race a retry staging the same block ids.
     await Promise.allSettled(inflight);
   }

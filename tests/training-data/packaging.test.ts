@@ -3,7 +3,8 @@ import * as path from "path";
 import { createHash } from "crypto";
 import * as yauzl from "yauzl";
 import { execFile } from "child_process";
-import { hashPackage, openPackage, packageSize, resolveDataset, validateDataset } from "../../components/training-data";
+import { ZipFile } from "yazl";
+import { hashPackage, makeWav, openPackage, openPackageReader, packageSize, resolveDataset, validateDataset } from "../../components/training-data";
 import { acousticFiles, makeDir, removeTempDirs } from "./fixtures";
 
 afterAll(removeTempDirs);
@@ -102,5 +103,39 @@ describe("TrainingData packaging", () => {
     const report = await validateDataset(resolveDataset({ name: "ds", dir, kind: "Acoustic", locale: "en-US" }));
     fs.truncateSync(path.join(dir, "clip001.wav"), 100);
     await expect(hashPackage("Acoustic", report.files)).rejects.toThrow(/clip001.wav: size changed from \d+ to 100 bytes since it was validated/);
+  });
+
+  it("writes exactly the zip yazl writes for the same entries, however the reader's buffers cut it", async () => {
+    // 12 clips of ~100 KB straddle the 1 MiB stream chunks; a 140 s clip (4.5 MB) is streamed with a data descriptor.
+    const files = acousticFiles(12, { durationMs: 3200 });
+    files["long.wav"] = makeWav({ durationMs: 140_000, seed: 99 });
+    files["trans.txt"] += "long.wav\ta long clip\n";
+    const report = await validateDataset(resolveDataset({ name: "ds", dir: makeDir(files), kind: "Acoustic", locale: "en-US" }));
+    expect(report.problems.map((p) => p.rule)).toEqual(["clip-length-training"]); // a warning: the clip still packages
+    const bytes: Buffer[] = [];
+    for await (const c of openPackage("Acoustic", report.files)) bytes.push(c as Buffer);
+
+    const zip = new ZipFile();
+    const options = { mtime: new Date(1980, 0, 1), mode: 0o100644, compress: false, forceDosTimestamp: true };
+    for (const f of report.files) {
+      if (f.size > 4 * 1024 * 1024) zip.addReadStream(fs.createReadStream(f.path), f.name, { ...options, size: f.size });
+      else zip.addBuffer(fs.readFileSync(f.path), f.name, options);
+    }
+    zip.end();
+    const reference: Buffer[] = [];
+    for await (const c of zip.outputStream) reference.push(c as Buffer);
+    expect(Buffer.concat(bytes).equals(Buffer.concat(reference))).toBe(true);
+
+    const reader = openPackageReader("Acoustic", report.files);
+    const odd: Buffer[] = [];
+    for (let chunk = Buffer.alloc(7777), n = reader.read(chunk); n > 0; chunk = Buffer.alloc(7777), n = reader.read(chunk)) odd.push(chunk.subarray(0, n));
+    expect(Buffer.concat(odd).equals(Buffer.concat(reference))).toBe(true);
+  });
+
+  it("fails the package when a file grows after it was listed", async () => {
+    const dir = makeDir(acousticFiles(2));
+    const report = await validateDataset(resolveDataset({ name: "ds", dir, kind: "Acoustic", locale: "en-US" }));
+    fs.appendFileSync(path.join(dir, "clip000.wav"), Buffer.alloc(10));
+    await expect(hashPackage("Acoustic", report.files)).rejects.toThrow(/clip000.wav: size changed from (\d+) to \d+ bytes since it was validated/);
   });
 });
