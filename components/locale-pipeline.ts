@@ -104,7 +104,9 @@ export class LocalePipeline extends pulumi.ComponentResource {
       ? pulumi.output({ self: args.baseModel, adaptationExpiry: null as string | null })
       : c.baseModel?.id
         ? pulumi.output({ self: c.baseModel.id, adaptationExpiry: null as string | null })
-        : pulumi.output(args.speech).apply((s) =>
+        : // Looked up with the (secret) connection, but a base model's URL and dates are not secret: unwrap, so
+          // previews show a base-model change as a readable retrain rather than as [secret].
+          pulumi.unsecret(pulumi.output(args.speech)).apply((s) =>
             getBaseModel({
               speech: s as { endpoint: string; key?: string },
               locale: c.locale,
@@ -130,7 +132,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
     let deployed: pulumi.Output<string> = this.model.self;
     if (c.evaluation) {
       const evaluationName = `${name}-evaluation`;
-      const baseline = pulumi.all([args.speech, this.model.self, base]).apply(async ([s, candidate, b]) => {
+      const baseline = pulumi.unsecret(pulumi.all([args.speech, this.model.self, base])).apply(async ([s, candidate, b]) => {
         const speech = s as { endpoint: string; key?: string };
         const served = (await findManagedEntity({ speech, kind: "Endpoint", name: endpointName }))?.model?.self;
         const prev = await findManagedEntity({ speech, kind: "Evaluation", name: evaluationName });
