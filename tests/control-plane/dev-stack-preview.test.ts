@@ -1,6 +1,6 @@
 // A pull-request preview of a brand-new dev stack: the whole graph, control plane and per-locale pipeline,
 // with ARM outputs still unknown, so nothing may call the Speech API.
-import { countByType, countHttpRequests, DYNAMIC, inFolderWith, ofType, RecordedResource, runStackProgram } from "./harness";
+import { countByType, countHttpRequests, DEV_CONTROL_PLANE, DYNAMIC, inFolderWith, ofType, RecordedResource, runStackProgram } from "./harness";
 
 let resources: RecordedResource[];
 let restoreCwd: () => void;
@@ -18,14 +18,7 @@ afterAll(() => {
 describe("dev stack preview (Pulumi.dev.yaml, new stack)", () => {
   test("declares the control plane and one locale pipeline: project, two datasets, model, gate, endpoint", () => {
     expect(countByType(resources)).toEqual({
-      "azure-native:resources:ResourceGroup": 1,
-      "customspeech:index:TrainingDataStore": 1,
-      "azure-native:storage:StorageAccount": 1,
-      "azure-native:storage:BlobContainer": 5,
-      "azure-native:storage:ManagementPolicy": 1,
-      "customspeech:index:SpeechAccount": 1,
-      "azure-native:cognitiveservices:Account": 1,
-      "azure-native:authorization:RoleAssignment": 3,
+      ...DEV_CONTROL_PLANE,
       "customspeech:index:LocalePipeline": 1,
       [DYNAMIC("Project")]: 1,
       [DYNAMIC("Dataset")]: 2,

@@ -171,3 +171,16 @@ export function countHttpRequests(): { count: () => number; restore: () => void 
 }
 
 export const DYNAMIC = (kind: string) => `pulumi-nodejs:dynamic/custom-speech:${kind}`;
+
+/** The control plane Pulumi.dev.yaml declares: resource types and counts. */
+export const DEV_CONTROL_PLANE = {
+  "azure-native:resources:ResourceGroup": 1,
+  "customspeech:index:TrainingDataStore": 1,
+  "azure-native:storage:StorageAccount": 1,
+  "azure-native:storage:BlobContainer": 5,
+  "azure-native:storage:ManagementPolicy": 1,
+  "customspeech:index:SpeechAccount": 1,
+  "azure-native:cognitiveservices:Account": 1,
+  // team group: Speech Contributor + Blob Data Contributor; the Speech identity: Blob Data Reader
+  "azure-native:authorization:RoleAssignment": 3,
+};
