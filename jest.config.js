@@ -1,8 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  // isolatedModules: the azure-native typings are heavy; `npm test` type-checks once with tsc first.
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  // Transpile only (tsconfig isolatedModules): the azure-native typings are heavy; `npm test` type-checks once with tsc first.
+  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testMatch: ["<rootDir>/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/bin/"],
   // v8 coverage keeps serialized dynamic providers faithful (babel instrumentation inflates them 20x).
