@@ -90,6 +90,10 @@ export class PackageReader {
     private readonly files: readonly LocalFile[],
   ) {
     if (KIND_LAYOUT[kind].packaging === "file" && files.length !== 1) throw new Error(`a ${kind} dataset packages exactly one text file, got ${files.length}`);
+    // No ZIP64 records are written; validation (≤ 10,000 files, ≤ 2 GB) keeps packages far below these.
+    if (KIND_LAYOUT[kind].packaging === "zip" && (files.length >= 0xffff || packageSize(kind, files) >= 0xffffffff)) {
+      throw new Error(`a zip package holds fewer than 65,535 files and 4 GiB; got ${files.length} files, ${packageSize(kind, files)} bytes`);
+    }
   }
 
   /** Fills `into` with the next package bytes; returns how many (less than its length only at the end). */
