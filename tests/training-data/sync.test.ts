@@ -187,8 +187,11 @@ describe("TrainingDataStore sync", () => {
     await expect(blob.exists()).resolves.toBe(false); // nothing committed
 
     const resumed = await uploadBlocksResumable(blob, openPackage("Acoustic", report.files), sizeBytes, { blockSize, concurrency: 2, expectedSha256: sha256 });
-    expect(resumed.blocksReused).toBe(staged.length);
-    expect(resumed.blocksStaged).toBe(totalBlocks - staged.length);
+    // A block whose request was already on the wire when the abort came may still land after the listing above,
+    // so the resume reuses at least the blocks listed and stages only what is missing.
+    expect(resumed.blocksReused).toBeGreaterThanOrEqual(staged.length);
+    expect(resumed.blocksReused).toBeLessThanOrEqual(staged.length + 2); // at most the in-flight ones (concurrency 2)
+    expect(resumed.blocksStaged).toBe(totalBlocks - resumed.blocksReused);
     expect(resumed.uploadedBytes).toBeLessThan(sizeBytes);
     expect(sha(await blob.downloadToBuffer())).toBe(sha256);
   });
