@@ -1,4 +1,4 @@
-import { countByType, ofType, RecordedCall, RecordedResource, runStackProgram, SUBSCRIPTION, valueOf } from "./harness";
+import { countByType, DEV_CONTROL_PLANE, ofType, RecordedCall, RecordedResource, runStackProgram, SUBSCRIPTION, valueOf } from "./harness";
 import { BuiltInRoles } from "../../components/roles";
 
 let outputs: Record<string, any>;
@@ -17,13 +17,7 @@ const roleId = (guid: string) => `/subscriptions/${SUBSCRIPTION}/providers/Micro
 describe("prod stack (Pulumi.prod.yaml)", () => {
   test("declares the same graph as dev plus the extra principals' role assignments", () => {
     expect(countByType(resources)).toEqual({
-      "azure-native:resources:ResourceGroup": 1,
-      "customspeech:index:TrainingDataStore": 1,
-      "azure-native:storage:StorageAccount": 1,
-      "azure-native:storage:BlobContainer": 5,
-      "azure-native:storage:ManagementPolicy": 1,
-      "customspeech:index:SpeechAccount": 1,
-      "azure-native:cognitiveservices:Account": 1,
+      ...DEV_CONTROL_PLANE,
       // deployer: Speech Contributor + Blob Data Contributor; app + readers: Speech User x2; Speech identity: Blob Data Reader
       "azure-native:authorization:RoleAssignment": 5,
     });
