@@ -52,6 +52,27 @@ export function validateContainerName(value: string, property: string): string {
   return value;
 }
 
+/**
+ * An absolute service URL: https, or plain http to this machine only (the local emulator, Azurite).
+ * Returns the parsed URL; the error names the property and shows `example`.
+ */
+export function validateServiceUrl(value: string, property: string, example: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${property} "${value}" must be an absolute URL such as ${example}.`);
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url))) {
+    throw new Error(`${property} "${value}" must use https (http only for localhost, e.g. the emulator or Azurite).`);
+  }
+  return url;
+}
+
+export function isLoopback(url: URL): boolean {
+  return ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+}
+
 /** 8 hex characters that differ per project, stack and component, so default global names don't collide. */
 export function stableSuffix(name: string): string {
   return createHash("sha256").update(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`).digest("hex").slice(0, 8);

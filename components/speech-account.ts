@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
-import { defaultSubdomainName, oneOf, validateSubdomain } from "./naming";
+import { defaultSubdomainName, oneOf, validateServiceUrl, validateSubdomain } from "./naming";
 import { normalizeRegion, validateTrainingRegion } from "./regions";
 import { assignRole, Principal, validatePrincipals } from "./roles";
 
@@ -165,16 +165,7 @@ export class SpeechAccount extends pulumi.ComponentResource implements SpeechRes
    * created. Its role assignments and network rules stay with its owner.
    */
   public static existing(args: ExistingSpeechAccountArgs): SpeechResource {
-    let url: URL;
-    try {
-      url = new URL(args.endpoint);
-    } catch {
-      throw new Error(`existing.endpoint "${args.endpoint}" must be an absolute URL such as https://<subdomain>.cognitiveservices.azure.com.`);
-    }
-    const local = url.hostname === "localhost" || url.hostname === "127.0.0.1";
-    if (url.protocol !== "https:" && !(local && url.protocol === "http:")) {
-      throw new Error(`existing.endpoint "${args.endpoint}" must use https (http only for localhost).`);
-    }
+    validateServiceUrl(args.endpoint, "existing.endpoint", "https://<subdomain>.cognitiveservices.azure.com");
     if (!ACCOUNT_ID.test(args.resourceId)) {
       throw new Error(
         `existing.resourceId "${args.resourceId}" must be /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.CognitiveServices/accounts/<name>.`,

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
-import { defaultStorageAccountName, oneOf, validateContainerName, validateStorageAccountName } from "./naming";
+import { defaultStorageAccountName, isLoopback, oneOf, validateContainerName, validateServiceUrl, validateStorageAccountName } from "./naming";
 import { assignRole, Principal, validatePrincipals } from "./roles";
 
 export const CONTAINER_KINDS = ["trainingAudio", "testAudio", "relatedText", "pronunciation", "evaluationResults"] as const;
@@ -134,20 +134,11 @@ export interface ExistingTrainingDataStoreArgs {
 export class TrainingDataStore extends pulumi.ComponentResource {
   /** A store this stack does not manage: creates nothing; access is granted by whoever owns it. */
   public static existing(args: ExistingTrainingDataStoreArgs): TrainingDataLocation {
-    let url: URL;
-    try {
-      url = new URL(args.blobEndpoint);
-    } catch {
-      throw new Error(`existingStorage.blobEndpoint "${args.blobEndpoint}" must be an absolute URL such as https://<account>.blob.core.windows.net.`);
-    }
-    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-      throw new Error(`existingStorage.blobEndpoint "${args.blobEndpoint}" must use https (http only for localhost, e.g. Azurite).`);
-    }
+    const url = validateServiceUrl(args.blobEndpoint, "existingStorage.blobEndpoint", "https://<account>.blob.core.windows.net");
     const blob = args.blobEndpoint.replace(/\/+$/, "");
     const containers = { ...DEFAULT_CONTAINER_NAMES, ...args.containers };
     for (const [kind, n] of Object.entries(containers)) validateContainerName(n, `existingStorage.containers.${kind}`);
-    const accountName = args.accountName ?? (loopback ? url.pathname.split("/").filter(Boolean).pop() ?? "" : url.hostname.split(".")[0]);
+    const accountName = args.accountName ?? (isLoopback(url) ? url.pathname.split("/").filter(Boolean).pop() ?? "" : url.hostname.split(".")[0]);
     return {
       accountName: pulumi.output(accountName),
       blobEndpoint: pulumi.output(blob),

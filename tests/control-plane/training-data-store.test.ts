@@ -126,3 +126,34 @@ describe("TrainingDataStore settings", () => {
     expect(trainingDataStoreSettings("a-very-long-component-name-indeed", base).storageAccountName).toHaveLength(24);
   });
 });
+
+describe("an existing TrainingDataStore (existingStorage)", () => {
+  test("Azurite: the account name comes from the path, container URLs from the endpoint, nothing is declared", async () => {
+    const before = resources.length;
+    const store = TrainingDataStore.existing({ blobEndpoint: "http://127.0.0.1:10000/devstoreaccount1/", containers: { testAudio: "eval-audio" } });
+    await settle();
+    expect(resources.length).toBe(before);
+    expect(await valueOf(store.accountName)).toBe("devstoreaccount1");
+    expect(await valueOf(store.blobEndpoint)).toBe("http://127.0.0.1:10000/devstoreaccount1");
+    expect(store.containerNames).toEqual({ ...DEFAULT_CONTAINER_NAMES, testAudio: "eval-audio" });
+    expect((await valueOf(store.containerUrls)).testAudio).toBe("http://127.0.0.1:10000/devstoreaccount1/eval-audio");
+  });
+
+  test("Azure: the account name is the first label of the host", async () => {
+    const store = TrainingDataStore.existing({ blobEndpoint: "https://platformdata.blob.core.windows.net" });
+    expect(await valueOf(store.accountName)).toBe("platformdata");
+  });
+
+  test.each([
+    ["blob.core.windows.net", /existingStorage\.blobEndpoint "blob\.core\.windows\.net" must be an absolute URL/],
+    ["http://platformdata.blob.core.windows.net", /must use https \(http only for localhost/],
+  ])("rejects %s naming the property", (blobEndpoint, message) => {
+    expect(() => TrainingDataStore.existing({ blobEndpoint })).toThrow(message);
+  });
+
+  test("rejects a bad container name naming the property", () => {
+    expect(() => TrainingDataStore.existing({ blobEndpoint: "https://a.blob.core.windows.net", containers: { pronunciation: "Bad_Name" } })).toThrow(
+      /existingStorage\.containers\.pronunciation "Bad_Name" is not a valid blob container name/,
+    );
+  });
+});
