@@ -250,8 +250,8 @@ export class SpeechClient {
     const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
     return { operation: res.body, operationLocation: location, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
-  async getModelCopyOperation(idOrUrl: string): Promise<m.Operation> {
-    return (await this.getCopyOperationWithRetryAfter(idOrUrl)).value;
+  getModelCopyOperation(idOrUrl: string): Promise<m.Operation> {
+    return this.get(this.copyOperationPath(idOrUrl));
   }
 
   // ---- endpoints
@@ -312,21 +312,22 @@ export class SpeechClient {
     return this.waitFor(`/evaluations/${seg(id)}`, o);
   }
   waitForModelCopy(idOrUrl: string, o?: PollOptions): Promise<m.Operation> {
-    return pollUntilTerminal(() => this.getCopyOperationWithRetryAfter(idOrUrl), { clock: this.clock, ...o });
+    return this.waitFor(this.copyOperationPath(idOrUrl), o);
   }
 
   // ---- plumbing
-  private waitFor<T extends { status?: m.Status }>(path: string, o?: PollOptions): Promise<T> {
-    return pollUntilTerminal(() => this.getWithRetryAfter<T>(this.url(path)), { clock: this.clock, ...o });
+  /** Accepts an API path or a full URL (send() resolves both). */
+  private waitFor<T extends { status?: m.Status }>(pathOrUrl: string, o?: PollOptions): Promise<T> {
+    return pollUntilTerminal(() => this.getWithRetryAfter<T>(pathOrUrl), { clock: this.clock, ...o });
   }
 
-  private getCopyOperationWithRetryAfter(idOrUrl: string): Promise<{ value: m.Operation; retryAfterMs?: number }> {
-    const url = /^https?:\/\//i.test(idOrUrl) ? this.rebase(idOrUrl) : this.url(`/operations/models/copy/${seg(idOrUrl)}`);
-    return this.getWithRetryAfter<m.Operation>(url);
+  /** A copy operation id, or its Operation-Location (re-rooted on our endpoint). */
+  private copyOperationPath(idOrUrl: string): string {
+    return /^https?:\/\//i.test(idOrUrl) ? this.rebase(idOrUrl) : `/operations/models/copy/${seg(idOrUrl)}`;
   }
 
-  private async getWithRetryAfter<T>(url: string): Promise<{ value: T; retryAfterMs?: number }> {
-    const res = await this.send<T>("GET", url);
+  private async getWithRetryAfter<T>(pathOrUrl: string): Promise<{ value: T; retryAfterMs?: number }> {
+    const res = await this.send<T>("GET", pathOrUrl);
     const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
     return retryAfterMs === undefined ? { value: res.body } : { value: res.body, retryAfterMs };
   }
@@ -334,8 +335,8 @@ export class SpeechClient {
   private async create<T>(path: string, body: T): Promise<T> {
     return (await this.send<T>("POST", path, { json: body })).body;
   }
-  private async get<T>(path: string, query?: SendOptions["query"]): Promise<T> {
-    return (await this.send<T>("GET", path, { query })).body;
+  private async get<T>(pathOrUrl: string, query?: SendOptions["query"]): Promise<T> {
+    return (await this.send<T>("GET", pathOrUrl, { query })).body;
   }
   private async patch<T>(path: string, patch: unknown): Promise<T> {
     return (await this.send<T>("PATCH", path, { json: patch, contentType: "application/merge-patch+json" })).body;
