@@ -5,7 +5,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { createHash } from "crypto";
 import * as zlib from "zlib";
-import { Readable } from "stream";
 import { KIND_LAYOUT, type DatasetKind } from "./kinds";
 import type { LocalFile } from "./dataset";
 
@@ -252,29 +251,6 @@ function readFully(fd: number, f: LocalFile, into: Buffer, at: number): void {
 
 export function openPackageReader(kind: DatasetKind, files: readonly LocalFile[]): PackageReader {
   return new PackageReader(kind, files);
-}
-
-const STREAM_CHUNK = 1 << 20;
-
-/** A fresh stream of the package bytes; files are read as the stream is consumed. */
-export function openPackage(kind: DatasetKind, files: readonly LocalFile[]): Readable {
-  const reader = new PackageReader(kind, files);
-  return new Readable({
-    read() {
-      try {
-        const chunk = Buffer.allocUnsafe(STREAM_CHUNK);
-        const n = reader.read(chunk);
-        if (n > 0) this.push(chunk.subarray(0, n));
-        if (n < chunk.length) this.push(null);
-      } catch (e) {
-        this.destroy(e as Error);
-      }
-    },
-    destroy(err, cb) {
-      reader.close();
-      cb(err);
-    },
-  });
 }
 
 /** sha256 (hex) and length of a package, read once into one reused buffer. */

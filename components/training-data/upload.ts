@@ -1,9 +1,8 @@
-// Resumable, parallel block upload of a stream. Block ids are derived from the block size and index, so a
+// Resumable, parallel block upload of a package. Block ids are derived from the block size and index, so a
 // re-run against the same (content-addressed) blob finds the blocks an interrupted run already staged and
-// sends only the missing ones. The stream is hashed as it goes and the blob is committed only when the
-// bytes are the ones expected.
+// sends only the missing ones. The bytes are hashed as they go and the blob is committed only when they
+// are the ones expected.
 import { createHash } from "crypto";
-import type { Readable } from "stream";
 import type { BlockBlobClient } from "@azure/storage-blob";
 
 export const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
@@ -49,10 +48,6 @@ export function blockId(blockSize: number, index: number): string {
   return Buffer.from(`s${String(blockSize).padStart(10, "0")}-i${String(index).padStart(6, "0")}`).toString("base64");
 }
 
-function isBlockSource(source: Readable | BlockSource): source is BlockSource {
-  return typeof (source as BlockSource).close === "function" && typeof (source as Readable).pipe !== "function";
-}
-
 async function stagedBlocks(blob: BlockBlobClient, abortSignal?: AbortSignal): Promise<Map<string, number>> {
   try {
     const list = await blob.getBlockList("uncommitted", { abortSignal });
@@ -73,7 +68,7 @@ export interface BlockSource {
   close(): void;
 }
 
-export async function uploadBlocksResumable(blob: BlockBlobClient, source: Readable | BlockSource, totalBytes: number, options: BlockUploadOptions = {}): Promise<UploadOutcome> {
+export async function uploadBlocksResumable(blob: BlockBlobClient, source: BlockSource, totalBytes: number, options: BlockUploadOptions = {}): Promise<UploadOutcome> {
   const blockSize = Math.max(options.blockSize ?? DEFAULT_BLOCK_SIZE, Math.ceil(totalBytes / MAX_BLOCKS));
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const { abortSignal } = options;
@@ -128,7 +123,7 @@ export async function uploadBlocksResumable(blob: BlockBlobClient, source: Reada
       inflight.add(task);
     };
 
-    // Cut the stream into blocks. Block buffers (concurrency + READ_AHEAD_BLOCKS + 1 at most) are recycled:
+    // Cut the package into blocks. Block buffers (concurrency + READ_AHEAD_BLOCKS + 1 at most) are recycled:
     // fresh multi-megabyte buffers per block cost page faults and GC.
     const free: Buffer[] = [];
     const recycle = (b: Buffer) => {
@@ -136,42 +131,18 @@ export async function uploadBlocksResumable(blob: BlockBlobClient, source: Reada
     };
     const nextBuffer = (remaining: number) => (remaining >= blockSize ? (free.pop() ?? Buffer.allocUnsafeSlow(blockSize)) : Buffer.allocUnsafe(Math.max(1, remaining)));
     let streamed = 0;
-    const tooLong = () => new ContentChangedError(`the package is longer than the ${totalBytes} bytes expected`);
-    if (isBlockSource(source)) {
-      for (;;) {
-        const block = nextBuffer(Math.max(1, totalBytes - streamed));
-        const n = source.read(block);
-        if (n === 0) break;
-        streamed += n;
-        if (streamed > totalBytes) throw tooLong();
-        hash.update(block.subarray(0, n));
-        await dispatch(n === block.length ? block : block.subarray(0, n));
-        if (failure) throw failure.error;
-        // Reads are synchronous: let the requests in flight make progress between blocks.
-        await new Promise(setImmediate);
-        if (n < block.length) break;
-      }
-    } else {
-      let block = nextBuffer(totalBytes);
-      let filled = 0;
-      for await (const chunk of source as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        streamed += chunk.length;
-        if (streamed > totalBytes) throw tooLong();
-        let at = 0;
-        while (at < chunk.length) {
-          const n = chunk.copy(block, filled, at);
-          filled += n;
-          at += n;
-          if (filled === block.length) {
-            await dispatch(block);
-            filled = 0;
-            block = nextBuffer(totalBytes - streamed + (chunk.length - at));
-          }
-        }
-        if (failure) throw failure.error;
-      }
-      if (filled > 0) await dispatch(block.subarray(0, filled));
+    for (;;) {
+      const block = nextBuffer(totalBytes - streamed);
+      const n = source.read(block);
+      if (n === 0) break;
+      streamed += n;
+      if (streamed > totalBytes) throw new ContentChangedError(`the package is longer than the ${totalBytes} bytes expected`);
+      hash.update(block.subarray(0, n));
+      await dispatch(n === block.length ? block : block.subarray(0, n));
+      if (failure) throw failure.error;
+      // Reads are synchronous: let the requests in flight make progress between blocks.
+      await new Promise(setImmediate);
+      if (n < block.length) break;
     }
     await Promise.all(inflight);
     if (failure) throw failure.error;
@@ -186,8 +157,7 @@ export async function uploadBlocksResumable(blob: BlockBlobClient, source: Reada
     });
     return { ...progress, sha256 };
   } finally {
-    if (isBlockSource(source)) source.close();
-    else source.destroy();
+    source.close();
     // Never leave requests running behind a failure: they would race a retry staging the same block ids.
     await Promise.allSettled(inflight);
   }

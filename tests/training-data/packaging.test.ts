@@ -4,17 +4,27 @@ import { createHash } from "crypto";
 import * as yauzl from "yauzl";
 import { execFile } from "child_process";
 import { ZipFile } from "yazl";
-import { hashPackage, makeWav, openPackage, openPackageReader, packageSize, resolveDataset, validateDataset } from "../../components/training-data";
+import { hashPackage, makeWav, openPackageReader, packageSize, resolveDataset, validateDataset, type DatasetKind, type LocalFile } from "../../components/training-data";
 import { acousticFiles, makeDir, removeTempDirs } from "./fixtures";
 
 afterAll(removeTempDirs);
 
+/** The whole package, read through the package reader into fresh buffers of `chunk` bytes. */
+function packageBytes(kind: DatasetKind, files: readonly LocalFile[], chunk = 1 << 20): Buffer {
+  const reader = openPackageReader(kind, files);
+  const parts: Buffer[] = [];
+  try {
+    for (let buf = Buffer.alloc(chunk), n = reader.read(buf); n > 0; buf = Buffer.alloc(chunk), n = reader.read(buf)) parts.push(buf.subarray(0, n));
+  } finally {
+    reader.close();
+  }
+  return Buffer.concat(parts);
+}
+
 async function packaged(dir: string, kind = "Acoustic") {
   const report = await validateDataset(resolveDataset({ name: "ds", dir, kind, locale: "en-US" }));
   expect(report.problems).toEqual([]);
-  const chunks: Buffer[] = [];
-  for await (const c of openPackage(report.dataset.kind, report.files)) chunks.push(c as Buffer);
-  return { report, bytes: Buffer.concat(chunks) };
+  return { report, bytes: packageBytes(report.dataset.kind, report.files) };
 }
 
 function zipEntries(bytes: Buffer): Promise<{ name: string; method: number; data: Buffer }[]> {
@@ -106,14 +116,12 @@ describe("TrainingData packaging", () => {
   });
 
   it("writes exactly the zip yazl writes for the same entries, however the reader's buffers cut it", async () => {
-    // 12 clips of ~100 KB straddle the 1 MiB stream chunks; a 140 s clip (4.5 MB) is streamed with a data descriptor.
+    // 12 clips of ~100 KB straddle 1 MiB read buffers; a 140 s clip (4.5 MB) is streamed with a data descriptor.
     const files = acousticFiles(12, { durationMs: 3200 });
     files["long.wav"] = makeWav({ durationMs: 140_000, seed: 99 });
     files["trans.txt"] += "long.wav\ta long clip\n";
     const report = await validateDataset(resolveDataset({ name: "ds", dir: makeDir(files), kind: "Acoustic", locale: "en-US" }));
     expect(report.problems.map((p) => p.rule)).toEqual(["clip-length-training"]); // a warning: the clip still packages
-    const bytes: Buffer[] = [];
-    for await (const c of openPackage("Acoustic", report.files)) bytes.push(c as Buffer);
 
     const zip = new ZipFile();
     const options = { mtime: new Date(1980, 0, 1), mode: 0o100644, compress: false, forceDosTimestamp: true };
@@ -124,12 +132,8 @@ describe("TrainingData packaging", () => {
     zip.end();
     const reference: Buffer[] = [];
     for await (const c of zip.outputStream) reference.push(c as Buffer);
-    expect(Buffer.concat(bytes).equals(Buffer.concat(reference))).toBe(true);
-
-    const reader = openPackageReader("Acoustic", report.files);
-    const odd: Buffer[] = [];
-    for (let chunk = Buffer.alloc(7777), n = reader.read(chunk); n > 0; chunk = Buffer.alloc(7777), n = reader.read(chunk)) odd.push(chunk.subarray(0, n));
-    expect(Buffer.concat(odd).equals(Buffer.concat(reference))).toBe(true);
+    expect(packageBytes("Acoustic", report.files).equals(Buffer.concat(reference))).toBe(true);
+    expect(packageBytes("Acoustic", report.files, 7777).equals(Buffer.concat(reference))).toBe(true);
   });
 
   it("fails the package when a file grows after it was listed", async () => {

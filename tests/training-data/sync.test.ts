@@ -4,7 +4,7 @@ import { createHash } from "crypto";
 import { BlobServiceClient } from "@azure/storage-blob";
 import {
   hashPackage,
-  openPackage,
+  openPackageReader,
   readManifest,
   mergeManifest,
   writeManifest,
@@ -171,7 +171,7 @@ describe("TrainingDataStore sync", () => {
     const blob = container.getBlockBlobClient(`en-US/resume/${sha256}.zip`);
 
     const abort = new AbortController();
-    const first = uploadBlocksResumable(blob, openPackage("Acoustic", report.files), sizeBytes, {
+    const first = uploadBlocksResumable(blob, openPackageReader("Acoustic", report.files), sizeBytes, {
       blockSize,
       concurrency: 2,
       expectedSha256: sha256,
@@ -186,7 +186,7 @@ describe("TrainingDataStore sync", () => {
     expect(staged.length).toBeLessThan(totalBlocks);
     await expect(blob.exists()).resolves.toBe(false); // nothing committed
 
-    const resumed = await uploadBlocksResumable(blob, openPackage("Acoustic", report.files), sizeBytes, { blockSize, concurrency: 2, expectedSha256: sha256 });
+    const resumed = await uploadBlocksResumable(blob, openPackageReader("Acoustic", report.files), sizeBytes, { blockSize, concurrency: 2, expectedSha256: sha256 });
     // A block whose request was already on the wire when the abort came may still land after the listing above,
     // so the resume reuses at least the blocks listed and stages only what is missing.
     expect(resumed.blocksReused).toBeGreaterThanOrEqual(staged.length);
@@ -203,7 +203,7 @@ describe("TrainingDataStore sync", () => {
     const container = service.getContainerClient("mismatch-test");
     await container.createIfNotExists();
     const blob = container.getBlockBlobClient("x.zip");
-    await expect(uploadBlocksResumable(blob, openPackage("Acoustic", report.files), sizeBytes, { expectedSha256: "0".repeat(64) })).rejects.toThrow(/files changed while syncing/);
+    await expect(uploadBlocksResumable(blob, openPackageReader("Acoustic", report.files), sizeBytes, { expectedSha256: "0".repeat(64) })).rejects.toThrow(/files changed while syncing/);
     await expect(blob.exists()).resolves.toBe(false);
   });
 
