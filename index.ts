@@ -11,17 +11,13 @@ import { TrainingDataStore, type TrainingDataLocation } from "./components/train
 
 const config = readStackConfig();
 const tags = { ...config.tags, "pulumi-project": pulumi.getProject(), "pulumi-stack": pulumi.getStack() };
-const createsSpeech = config.speech.mode === "create";
-
 // A resource group only when this stack creates Azure resources (the sandbox creates none).
-const resourceGroupName = (): pulumi.Input<string> =>
+const createsAzureResources = config.speech.mode === "create" || !config.existingStorage;
+const group: pulumi.Input<string> | undefined =
   config.resourceGroupName ??
-  new resources.ResourceGroup("custom-speech", {
-    resourceGroupName: `rg-${pulumi.getProject()}-${pulumi.getStack()}`,
-    location: config.region,
-    tags,
-  }).name;
-const group = createsSpeech || !config.existingStorage ? resourceGroupName() : undefined;
+  (createsAzureResources
+    ? new resources.ResourceGroup("custom-speech", { resourceGroupName: `rg-${pulumi.getProject()}-${pulumi.getStack()}`, location: config.region, tags }).name
+    : undefined);
 
 const store: TrainingDataLocation = config.existingStorage
   ? TrainingDataStore.existing(config.existingStorage)
