@@ -52,7 +52,6 @@ export function blockIdFor(index: number): string {
 
 interface Sent<T> {
   body: T;
-  status: number;
   headers: { get(name: string): string | undefined };
 }
 
@@ -395,7 +394,7 @@ export class SpeechClient {
         throw errorFromFailure(new Error(`response ${response.status} is not JSON`), request, this.secrets);
       }
     }
-    return { body: parsed as T, status: response.status, headers: { get: (name) => response.headers.get(name) } };
+    return { body: parsed as T, headers: { get: (name) => response.headers.get(name) } };
   }
 
   /** DefaultAzureCredential is built on first use: loading @azure/identity is slow and often unneeded. */

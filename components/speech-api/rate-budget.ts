@@ -58,11 +58,6 @@ export function budgetKey(endpoint: string): string {
   return `${u.protocol}//${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, "")}`;
 }
 
-/** How many requests were granted for `key` in the window ending at `now` (for tests and diagnostics). */
-export function grantedInWindow(key: string, now: number, windowMs: number): number {
-  return budgetFor(key).grants.filter((t) => t > now - windowMs).length;
-}
-
 function grantOrDelay(state: BudgetState, waiter: Waiter): number {
   const now = waiter.clock.now();
   const { requests, windowMs } = waiter.limit;
