@@ -56,8 +56,8 @@ export interface DatasetSyncResult {
 export interface DatasetCheck {
   dataset: ResolvedDataset;
   problems: Problem[];
-  /** Set when validation ran (not replayed from the cache): the files to package. */
-  files?: LocalFile[];
+  /** The files to package, sorted by name. */
+  files: LocalFile[];
   facts?: CachedFacts;
   fingerprint: string;
   /** Blob file extension: .zip or the text file's own. */
@@ -92,7 +92,8 @@ export async function checkDataset(dataset: ResolvedDataset, sku: Sku, cache: Sy
   const fp = fingerprint(dataset, listing.files, sku);
   const facts = verify || listing.problems.length > 0 ? undefined : cache.get(dataset, fp);
   if (facts) {
-    return { dataset, problems: facts.warnings, facts, fingerprint: fp, extension: facts.extension, audioDurationMs: facts.audioDurationMs, sizeBytes: facts.sizeBytes, fileCount: facts.fileCount };
+    // Only error-free validations are cached, and those leave no file of the listing out of the package.
+    return { dataset, problems: facts.warnings, files: listing.files, facts, fingerprint: fp, extension: facts.extension, audioDurationMs: facts.audioDurationMs, sizeBytes: facts.sizeBytes, fileCount: facts.fileCount };
   }
   const report = await validateDataset(dataset, { sku }, listing);
   return {
@@ -126,13 +127,12 @@ export async function validateDatasets(
 }
 
 export async function syncDatasets(specs: readonly DatasetSpec[], options: SyncOptions): Promise<DatasetSyncResult[]> {
-  const sku = options.sku ?? "S0";
   const cache = await SyncCache.load(options.cachePath);
   const checks = await validateDatasets(specs, options, cache);
   const service = blobServiceClient(options.storage);
   const results: DatasetSyncResult[] = [];
   for (const check of checks) {
-    results.push(await syncChecked(check, sku, service, cache, options));
+    results.push(await syncChecked(check, service, cache, options));
   }
   return results;
 }
@@ -164,7 +164,7 @@ async function propertiesOf(blob: BlockBlobClient, abortSignal?: AbortSignal) {
  *   then a server-side copy gives the content-addressed name. Re-running after an interruption finds the
  *   staged blocks under the same fingerprint.
  */
-async function syncChecked(check: DatasetCheck, sku: Sku, service: BlobServiceClient, cache: SyncCache, options: SyncOptions): Promise<DatasetSyncResult> {
+async function syncChecked(check: DatasetCheck, service: BlobServiceClient, cache: SyncCache, options: SyncOptions): Promise<DatasetSyncResult> {
   const { dataset } = check;
   const { abortSignal } = options;
   const emit = options.onEvent ?? (() => undefined);
@@ -175,9 +175,8 @@ async function syncChecked(check: DatasetCheck, sku: Sku, service: BlobServiceCl
   const complete = (p: { metadata?: Record<string, string>; contentLength?: number } | undefined, f: CachedFacts) =>
     p?.metadata?.contenthash === f.contentHash && p.contentLength === f.sizeBytes;
 
-  let files = check.files;
+  const { files } = check;
   const upload = async (blob: BlockBlobClient, expectedSha256?: string) => {
-    files ??= (await validateDataset(dataset, { sku })).files; // cache hit but data needed: list the files to package
     await container.createIfNotExists({ abortSignal });
     emit({ type: "upload-start", dataset: dataset.name, totalBytes: check.sizeBytes });
     return uploadBlocksResumable(blob, openPackageReader(dataset.kind, files), check.sizeBytes, {
@@ -207,7 +206,7 @@ async function syncChecked(check: DatasetCheck, sku: Sku, service: BlobServiceCl
     facts = await remember(outcome.sha256, outcome.totalBytes);
     staged = true;
   } else if (!facts) {
-    const { sha256, sizeBytes } = await hashPackage(dataset.kind, files!);
+    const { sha256, sizeBytes } = await hashPackage(dataset.kind, files);
     facts = await remember(sha256, sizeBytes);
   }
 

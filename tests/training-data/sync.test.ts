@@ -85,6 +85,21 @@ describe("TrainingDataStore sync", () => {
     expect(verified.map((e) => e.type)).toEqual(["validated", "hashed", "unchanged"]);
   });
 
+  it("uploads the same bytes again from the sync cache's facts when the content-addressed blob was deleted", async () => {
+    const dir = makeDir(acousticFiles(3));
+    const cachePath = path.join(makeDir(), ".sync-cache.json");
+    const storage = { connectionString: azurite.connectionString };
+    const first = await syncDataset({ name: "deleted", dir, kind: "Acoustic", locale: "en-US" }, { storage, cachePath });
+    await service.getContainerClient("training-audio").deleteBlob(`en-US/deleted/${first.entry.contentHash}.zip`);
+    const events: SyncEvent[] = [];
+    const again = await syncDataset({ name: "deleted", dir, kind: "Acoustic", locale: "en-US" }, { storage, cachePath, onEvent: (e) => events.push(e) });
+    expect(events[0]).toMatchObject({ type: "validated", fromCache: true });
+    expect(again.status).toBe("uploaded");
+    expect(again.bytesUploaded).toBe(first.entry.sizeBytes);
+    expect(again.entry).toEqual(first.entry);
+    expect(sha(await download(again.entry.blobUrl))).toBe(first.entry.contentHash);
+  });
+
   it("uploads a new blob when a clip changes, keeping the old version addressable", async () => {
     const files = acousticFiles(2);
     const dir = makeDir(files);
