@@ -163,15 +163,3 @@ export function find<T>(ctx: Ctx, collection: Record<string, T>, what: string, p
 /** Entities of a collection in list order: newest first. */
 export const newestFirst = <T extends { seq: number }>(collection: Record<string, T>): T[] =>
   Object.values(collection).sort((a, b) => b.seq - a.seq);
-
-export function positiveIntQuery(ctx: Ctx, name: string, required: boolean, fallback: number): number {
-  const raw = ctx.query.get(name);
-  if (raw === null) {
-    if (required) throw invalid("InvalidSasValidityDuration", `Query parameter '${name}' is required (a positive number of minutes).`);
-    return fallback;
-  }
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
-    throw invalid("InvalidSasValidityDuration", `Query parameter '${name}' must be a positive integer, got '${raw}'.`);
-  }
-  return Number(raw);
-}

@@ -5,12 +5,12 @@ import type { Ctx, Reply } from "../context";
 import { jsonBody } from "../context";
 import { adaptationDeadline, defaultBaseModel, LOCALES, renderBaseModel, transcriptionDeadline, type CatalogueModel } from "../catalogue";
 import { conflict, invalid, notFound } from "../errors";
-import { iso, newId, stableId } from "../ids";
+import { iso, newId } from "../ids";
 import { isTerminal } from "../lifecycle";
 import { datasetFailure, datasetPhase, modelFailure, modelPhase } from "../status";
 import type { StoredModel } from "../store";
-import { applyCommonPatch, commonFromBody, commonView, find, newestFirst, positiveIntQuery, refId, requireLocale, requireLocaleMatch } from "./common";
-import { created, getFile, list, listFiles, noContent, ok, type FileSpec } from "./replies";
+import { applyCommonPatch, commonFromBody, commonView, find, newestFirst, refId, requireLocale, requireLocaleMatch } from "./common";
+import { created, fileContentUrl, getFile, list, listFiles, noContent, ok, type FileSpec } from "./replies";
 
 // ---- base models ----
 
@@ -27,12 +27,7 @@ export const listBaseModels = (ctx: Ctx): Reply => list(ctx, ctx.core.catalogue.
 export const getBaseModel = (ctx: Ctx): Reply => ok(baseView(ctx, findBase(ctx)));
 
 function manifest(ctx: Ctx, modelPath: string, sasRequired: boolean): ModelManifest {
-  const minutes = positiveIntQuery(ctx, "sasLifetimeMinutes", sasRequired, 12 * 60);
-  const expiry = encodeURIComponent(iso(ctx.now + minutes * 60_000));
-  const file = (name: string) => ({
-    name,
-    contentUrl: `${ctx.core.url}/_emulator/files/${ctx.resource.name}/${stableId(`${modelPath}/${name}`)}/${name}?se=${expiry}&sp=r`,
-  });
+  const file = (name: string) => ({ name, contentUrl: fileContentUrl(ctx, modelPath, name, sasRequired).contentUrl });
   return {
     model: { self: ctx.resource.self(modelPath) },
     modelFiles: [file("model.bin"), file("model.config.json")],

@@ -1,11 +1,10 @@
 // Reply builders shared by the entity handlers: created (201 + Location), entity (200 + Retry-After), lists, files.
 import type { File, FileKind } from "../../components/speech-api/models";
 import type { Ctx, Reply } from "../context";
-import { notFound } from "../errors";
+import { invalid, notFound } from "../errors";
 import { iso, stableId } from "../ids";
 import { retryAfterSeconds, type Phase } from "../lifecycle";
 import { paginate } from "../listing";
-import { positiveIntQuery } from "./common";
 
 const retryAfter = (phase?: Phase): Record<string, string> => {
   const seconds = phase && retryAfterSeconds(phase);
@@ -38,15 +37,36 @@ export interface FileSpec {
 
 const DEFAULT_SAS_MINUTES = 12 * 60;
 
+function sasLifetimeMinutes(ctx: Ctx, required: boolean): number {
+  const raw = ctx.query.get("sasLifetimeMinutes");
+  if (raw === null) {
+    if (required) throw invalid("InvalidSasValidityDuration", "Query parameter 'sasLifetimeMinutes' is required (a positive number of minutes).");
+    return DEFAULT_SAS_MINUTES;
+  }
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+    throw invalid("InvalidSasValidityDuration", `Query parameter 'sasLifetimeMinutes' must be a positive integer, got '${raw}'.`);
+  }
+  return Number(raw);
+}
+
+/**
+ * A SAS-like download URL of a file named `name` of the entity at `ownerPath`, served by the emulator's
+ * control plane; `sasLifetimeMinutes` (default 12 h) sets its `se` expiry. The file id is stable.
+ */
+export function fileContentUrl(ctx: Ctx, ownerPath: string, name: string, sasRequired = false): { id: string; contentUrl: string } {
+  const id = stableId(`${ownerPath}/${name}`);
+  const expiry = iso(ctx.now + sasLifetimeMinutes(ctx, sasRequired) * 60_000);
+  const contentUrl = `${ctx.core.url}/_emulator/files/${ctx.resource.name}/${id}/${encodeURIComponent(name)}?se=${encodeURIComponent(expiry)}&sp=r`;
+  return { id, contentUrl };
+}
+
 function fileView(ctx: Ctx, ownerPath: string, f: FileSpec): File {
-  const id = stableId(`${ownerPath}/${f.name}`);
-  const minutes = positiveIntQuery(ctx, "sasLifetimeMinutes", false, DEFAULT_SAS_MINUTES);
-  const expiry = iso(ctx.now + minutes * 60_000);
+  const { id, contentUrl } = fileContentUrl(ctx, ownerPath, f.name);
   return {
     self: ctx.resource.self(`${ownerPath}/files/${id}`),
     name: f.name,
     kind: f.kind,
-    links: { contentUrl: `${ctx.core.url}/_emulator/files/${ctx.resource.name}/${id}/${encodeURIComponent(f.name)}?se=${encodeURIComponent(expiry)}&sp=r` },
+    links: { contentUrl },
     properties: { size: f.size, ...(f.durationMilliseconds !== undefined && { durationMilliseconds: f.durationMilliseconds }) },
     createdDateTime: iso(f.createdAt),
   };
