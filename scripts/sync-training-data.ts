@@ -7,6 +7,8 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { SingleBar, Presets } from "cli-progress";
 import {
   DATASET_KINDS,
+  DEFAULT_BLOCK_SIZE,
+  DEFAULT_CONCURRENCY,
   DEVELOPMENT_STORAGE,
   InvalidOptionError,
   ManifestError,
@@ -91,8 +93,8 @@ function buildProgram(): Command {
     .option("--verify", "ignore the sync cache: re-validate, re-hash and re-check every dataset")
     .option("--sas-minutes <n>", "also mint a read-only SAS URL valid n minutes for each dataset (written to --sas-file, never printed)", positiveInt)
     .option("--sas-file <file>", "where SAS URLs go, readable by you only (default: <manifest>.sas.json)")
-    .option("--block-size-mib <n>", "upload block size in MiB (default 8)", positiveInt)
-    .option("--concurrency <n>", "blocks uploaded in parallel (default 8)", positiveInt)
+    .option("--block-size-mib <n>", `upload block size in MiB (default ${DEFAULT_BLOCK_SIZE / 1024 ** 2})`, positiveInt)
+    .option("--concurrency <n>", `blocks uploaded in parallel (default ${DEFAULT_CONCURRENCY})`, positiveInt)
     .option("--no-progress", "no progress bar (it is also off when stderr is not a terminal)")
     .option("--json", "print the result as JSON on stdout")
     .addHelpText(

@@ -39,6 +39,8 @@ export const LIMITS = {
 
 const gb = (n: number) => `${n / 1024 ** 3} GB`;
 const mb = (n: number) => `${n / 1024 ** 2} MB`;
+const kb = (n: number) => `${n / 1024} KB`;
+const lines = LIMITS.outputFormattingLines;
 
 const table: Rule[] = [
   // layout
@@ -49,8 +51,8 @@ const table: Rule[] = [
   // WAV format
   { id: "wav-header", severity: "error", kinds: AUDIO, checks: "Each .wav is a RIFF/WAVE file with a fmt and a data chunk." },
   { id: "wav-encoding", severity: "error", kinds: AUDIO, checks: "Samples are uncompressed PCM (format tag 1, or WAVE_FORMAT_EXTENSIBLE with PCM)." },
-  { id: "wav-sample-rate", severity: "error", kinds: AUDIO, checks: "The sample rate is 8000 or 16000 Hz." },
-  { id: "wav-bit-depth", severity: "error", kinds: AUDIO, checks: "Samples are 16-bit." },
+  { id: "wav-sample-rate", severity: "error", kinds: AUDIO, checks: `The sample rate is ${LIMITS.sampleRates.join(" or ")} Hz.` },
+  { id: "wav-bit-depth", severity: "error", kinds: AUDIO, checks: `Samples are ${LIMITS.bitsPerSample}-bit.` },
   { id: "wav-channels", severity: "error", kinds: AUDIO, checks: "Audio is mono (one channel)." },
   { id: "wav-truncated", severity: "error", kinds: AUDIO, checks: "The data chunk is not longer than the file and holds whole sample frames." },
   // clip length
@@ -75,13 +77,13 @@ const table: Rule[] = [
   { id: "zip-file-count", severity: "error", kinds: AUDIO, checks: `The zip holds at most ${LIMITS.zipFiles.toLocaleString("en-US")} files.` },
   { id: "text-size", severity: "error", kinds: PLAIN.concat(["OutputFormatting"]), checks: `A text file is at most ${mb(LIMITS.textBytes.F0)} on F0 and ${gb(LIMITS.textBytes.S0)} on S0.` },
   // pronunciation
-  { id: "pronunciation-size", severity: "error", kinds: ["Pronunciation"], checks: `A pronunciation file is at most 1 KB on F0 and ${mb(LIMITS.pronunciationBytes.S0)} on S0.` },
+  { id: "pronunciation-size", severity: "error", kinds: ["Pronunciation"], checks: `A pronunciation file is at most ${kb(LIMITS.pronunciationBytes.F0)} on F0 and ${mb(LIMITS.pronunciationBytes.S0)} on S0.` },
   { id: "pronunciation-line-format", severity: "error", kinds: ["Pronunciation"], checks: "Each non-empty line is `display form<TAB>spoken form`, both non-empty." },
   { id: "pronunciation-duplicate", severity: "warning", kinds: ["Pronunciation"], checks: "A display form appears on one line only." },
   // structured text and output formatting
   { id: "markdown-list-reference", severity: "error", kinds: ["LanguageMarkdown"], checks: "Each `{list}` used in a template sentence is defined by an `@list list =` section." },
   { id: "output-formatting-section", severity: "error", kinds: ["OutputFormatting"], checks: "Rules sit under a `#ITN`, `#rewrite` or `#profanity` section header." },
-  { id: "output-formatting-limit", severity: "error", kinds: ["OutputFormatting"], checks: "At most 200 ITN, 1000 rewrite and 1000 profanity lines." },
+  { id: "output-formatting-limit", severity: "error", kinds: ["OutputFormatting"], checks: `At most ${lines.itn} ITN, ${lines.rewrite} rewrite and ${lines.profanity} profanity lines.` },
 ];
 
 export const RULES: Readonly<Record<string, Rule>> = Object.freeze(Object.fromEntries(table.map((r) => [r.id, r])));
