@@ -83,14 +83,17 @@ export class PackageReader {
   private readonly central: CentralEntry[] = [];
   private finished = false;
   private scratch?: Buffer;
+  /** Audio kinds are zipped; a text kind's package is its one file, as is. */
+  private readonly zip: boolean;
 
   constructor(
-    private readonly kind: DatasetKind,
+    kind: DatasetKind,
     private readonly files: readonly LocalFile[],
   ) {
-    if (KIND_LAYOUT[kind].packaging === "file" && files.length !== 1) throw new Error(`a ${kind} dataset packages exactly one text file, got ${files.length}`);
+    this.zip = KIND_LAYOUT[kind].packaging === "zip";
+    if (!this.zip && files.length !== 1) throw new Error(`a ${kind} dataset packages exactly one text file, got ${files.length}`);
     // No ZIP64 records are written; validation (≤ 10,000 files, ≤ 2 GB) keeps packages far below these.
-    if (KIND_LAYOUT[kind].packaging === "zip" && (files.length >= 0xffff || packageSize(kind, files) >= 0xffffffff)) {
+    if (this.zip && (files.length >= 0xffff || packageSize(kind, files) >= 0xffffffff)) {
       throw new Error(`a zip package holds fewer than 65,535 files and 4 GiB; got ${files.length} files, ${packageSize(kind, files)} bytes`);
     }
   }
@@ -111,7 +114,7 @@ export class PackageReader {
         at += this.startFile(this.files[this.next++], into, at);
       } else if (!this.finished) {
         this.finished = true;
-        if (KIND_LAYOUT[this.kind].packaging === "zip") this.pending.push(this.centralDirectory(this.written + at));
+        if (this.zip) this.pending.push(this.centralDirectory(this.written + at));
       } else {
         break;
       }
@@ -137,7 +140,7 @@ export class PackageReader {
 
   private startFile(f: LocalFile, into: Buffer, at: number): number {
     const fd = this.open(f);
-    if (KIND_LAYOUT[this.kind].packaging === "file") {
+    if (!this.zip) {
       this.streaming = { fd, file: f, position: 0, crc: 0, entry: { name: Buffer.alloc(0), crc: 0, size: f.size, offset: 0, flags: 0 } };
       return 0;
     }
@@ -175,11 +178,11 @@ export class PackageReader {
     const s = this.streaming!;
     const n = fs.readSync(s.fd, into, at, Math.min(into.length - at, s.file.size - s.position), s.position);
     if (n === 0 && s.position < s.file.size) throw new PackageChangedError(s.file.name, `size changed from ${s.file.size} to ${s.position} bytes`);
-    if (KIND_LAYOUT[this.kind].packaging === "zip") s.crc = zlib.crc32(into.subarray(at, at + n), s.crc);
+    if (this.zip) s.crc = zlib.crc32(into.subarray(at, at + n), s.crc);
     s.position += n;
     if (s.position === s.file.size) {
       this.close();
-      if (KIND_LAYOUT[this.kind].packaging === "zip") {
+      if (this.zip) {
         s.entry.crc = s.crc;
         const descriptor = Buffer.alloc(DATA_DESCRIPTOR);
         descriptor.writeUInt32LE(0x08074b50, 0);
