@@ -172,8 +172,10 @@ export function progressReporter(stream: NodeJS.WritableStream | undefined): { o
   return { onEvent, stop };
 }
 
-function printProblems(checks: readonly DatasetCheck[], out: NodeJS.WritableStream): void {
-  for (const c of checks) for (const p of c.problems) out.write(formatProblem(p, c.dataset.name) + "\n");
+/** Every dataset's findings: one JSON line, or one text line per problem. */
+function reportChecks(checks: readonly DatasetCheck[], ok: boolean, json: boolean | undefined, out: NodeJS.WritableStream): void {
+  if (json) out.write(JSON.stringify({ ok, datasets: checks.map((c) => ({ name: c.dataset.name, problems: c.problems })) }) + "\n");
+  else for (const c of checks) for (const p of c.problems) out.write(formatProblem(p, c.dataset.name) + "\n");
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -194,11 +196,8 @@ export async function main(argv: string[]): Promise<number> {
     const cachePath = o.cache ? path.resolve(o.cache) : path.join(path.dirname(manifestPath), SYNC_CACHE_FILE);
     if (o.validateOnly) {
       const checks = await validateDatasets(specs, { sku, containers, cachePath, verify: o.verify });
-      if (o.json) out.write(JSON.stringify({ ok: true, datasets: checks.map((c) => ({ name: c.dataset.name, problems: c.problems })) }) + "\n");
-      else {
-        printProblems(checks, out);
-        out.write(`validated ${checks.length} dataset(s): no errors\n`);
-      }
+      reportChecks(checks, true, o.json, out);
+      if (!o.json) out.write(`validated ${checks.length} dataset(s): no errors\n`);
       return EXIT.ok;
     }
     const storage = storageTarget(o);
@@ -238,8 +237,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     progress.stop();
     if (e instanceof TrainingDataValidationError) {
-      if (o.json) out.write(JSON.stringify({ ok: false, datasets: e.checks.map((c) => ({ name: c.dataset.name, problems: c.problems })) }) + "\n");
-      else printProblems(e.checks, out);
+      reportChecks(e.checks, false, o.json, out);
       process.stderr.write(`${e.message}\n`);
       return EXIT.validation;
     }
