@@ -1,9 +1,12 @@
-// Validation, references and the fields every entity shares (displayName, description, customProperties, project).
+// Validation, references, the fields every entity shares (displayName, description, customProperties, project)
+// and the get/list/update/delete/files handlers that are the same for every kind of entity.
 import type { DetailedErrorCode, EntityReference } from "../../components/speech-api/models";
-import type { Ctx } from "../context";
+import { jsonBody, type Ctx, type Handler, type Reply } from "../context";
 import { invalid, notFound } from "../errors";
-import type { Common, ModelLink, StoredProject } from "../store";
+import type { Phase } from "../lifecycle";
+import type { Common, ModelLink, ResourceState, StoredProject } from "../store";
 import { LOCALES } from "../catalogue";
+import { getFile, list, listFiles, noContent, ok, type FileSpec } from "./replies";
 
 export function requireString(body: Record<string, unknown>, property: string): string {
   const value = body[property];
@@ -163,3 +166,61 @@ export function find<T>(ctx: Ctx, collection: Record<string, T>, what: string, p
 /** Entities of a collection in list order: newest first. */
 export const newestFirst = <T extends { seq: number }>(collection: Record<string, T>): T[] =>
   Object.values(collection).sort((a, b) => b.seq - a.seq);
+
+type AnyEntity = Common & { locale: string };
+
+/** One kind of stored entity, as the generic handlers below see it. */
+export interface EntityKind<T extends AnyEntity> {
+  /** Noun for 404 messages, e.g. "dataset". */
+  what: string;
+  /** Collection path under /speechtotext, e.g. "/datasets". */
+  path: string;
+  collection(state: ResourceState): Record<string, T>;
+  view(ctx: Ctx, entity: T): object;
+  /** Processing phase, for Retry-After; absent for entities without a status (projects). */
+  phase?(ctx: Ctx, entity: T): Phase;
+}
+
+export const findEntity = <T extends AnyEntity>(ctx: Ctx, kind: EntityKind<T>): T => find(ctx, kind.collection(ctx.resource.state), kind.what);
+
+/** 200 with the entity's view, and Retry-After while it is processing. */
+export const entityReply = <T extends AnyEntity>(ctx: Ctx, kind: EntityKind<T>, entity: T): Reply => ok(kind.view(ctx, entity), kind.phase?.(ctx, entity));
+
+export function getHandler<T extends AnyEntity>(kind: EntityKind<T>): Handler {
+  return (ctx) => entityReply(ctx, kind, findEntity(ctx, kind));
+}
+
+export function listHandler<T extends AnyEntity>(kind: EntityKind<T>): Handler {
+  return (ctx) => list(ctx, newestFirst(kind.collection(ctx.resource.state)).map((e) => kind.view(ctx, e)));
+}
+
+/** PATCH for entities whose only updatable fields are the shared ones. */
+export function updateHandler<T extends AnyEntity>(kind: EntityKind<T>): Handler {
+  return (ctx) => {
+    const entity = findEntity(ctx, kind);
+    applyCommonPatch(ctx, entity, jsonBody(ctx), entity.locale);
+    return entityReply(ctx, kind, entity);
+  };
+}
+
+/** DELETE answers 204 whether or not the entity exists; `beforeDelete` may refuse (409) or drop what refers to it. */
+export function deleteHandler<T extends AnyEntity>(kind: EntityKind<T>, beforeDelete?: (ctx: Ctx, entity: T) => void): Handler {
+  return (ctx) => {
+    const collection = kind.collection(ctx.resource.state);
+    const entity = collection[ctx.params.id.toLowerCase()];
+    if (entity) {
+      beforeDelete?.(ctx, entity);
+      delete collection[entity.id];
+    }
+    return noContent();
+  };
+}
+
+/** GET {path}/{id}/files and GET {path}/{id}/files/{fileId} over the files an entity has now. */
+export function fileHandlers<T extends AnyEntity>(kind: EntityKind<T>, files: (ctx: Ctx, entity: T) => FileSpec[]): { list: Handler; get: Handler } {
+  const owned = (ctx: Ctx): [string, FileSpec[]] => {
+    const entity = findEntity(ctx, kind);
+    return [`${kind.path}/${entity.id}`, files(ctx, entity)];
+  };
+  return { list: (ctx) => listFiles(ctx, ...owned(ctx)), get: (ctx) => getFile(ctx, ...owned(ctx)) };
+}

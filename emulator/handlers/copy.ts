@@ -4,7 +4,7 @@
 import type { ModelCopyAuthorization, Operation } from "../../components/speech-api/models";
 import type { Ctx, Reply } from "../context";
 import { jsonBody } from "../context";
-import { invalid, notFound } from "../errors";
+import { invalid } from "../errors";
 import { iso, newId } from "../ids";
 import { phaseAt } from "../lifecycle";
 import { modelPhase } from "../status";
@@ -94,7 +94,6 @@ function operationView(ctx: Ctx, op: StoredCopyOperation): Operation {
 }
 
 export function getCopyOperation(ctx: Ctx): Reply {
-  const op = ctx.resource.state.copyOperations[ctx.params.id.toLowerCase()];
-  if (!op) throw notFound("copy operation", ctx.params.id);
+  const op = find(ctx, ctx.resource.state.copyOperations, "copy operation");
   return ok(operationView(ctx, op), phaseAt(op.timeline, ctx.now));
 }

@@ -8,8 +8,8 @@ import { iso, newId } from "../ids";
 import { isTerminal } from "../lifecycle";
 import { datasetFailure, datasetPhase } from "../status";
 import type { StoredDataset } from "../store";
-import { applyCommonPatch, commonFromBody, commonView, find, newestFirst, optionalString, requireLocale, requireOneOf } from "./common";
-import { created, getFile, list, listFiles, noContent, ok, type FileSpec } from "./replies";
+import { commonFromBody, commonView, deleteHandler, fileHandlers, findEntity, getHandler, listHandler, optionalString, requireLocale, requireOneOf, updateHandler, type EntityKind } from "./common";
+import { created, ok, type FileSpec } from "./replies";
 
 export const MAX_BLOCK_BYTES = 8 * 1024 * 1024;
 /** Size assumed for content imported from a contentUrl (the emulator does not fetch it). */
@@ -82,35 +82,30 @@ export function createDataset(ctx: Ctx): Reply {
   return created(datasetView(ctx, dataset), datasetPhase(dataset, ctx.now));
 }
 
-export function getDataset(ctx: Ctx): Reply {
-  const d = find(ctx, ctx.resource.state.datasets, "dataset");
-  return ok(datasetView(ctx, d), datasetPhase(d, ctx.now));
-}
+const datasets: EntityKind<StoredDataset> = {
+  what: "dataset",
+  path: "/datasets",
+  collection: (s) => s.datasets,
+  view: datasetView,
+  phase: (ctx, d) => datasetPhase(d, ctx.now),
+};
 
-export const listDatasets = (ctx: Ctx): Reply => list(ctx, newestFirst(ctx.resource.state.datasets).map((d) => datasetView(ctx, d)));
-
+export const getDataset = getHandler(datasets);
+export const listDatasets = listHandler(datasets);
 export const datasetLocales = (): Reply => ok(DATASET_LOCALES);
+export const updateDataset = updateHandler(datasets);
 
-export function updateDataset(ctx: Ctx): Reply {
-  const d = find(ctx, ctx.resource.state.datasets, "dataset");
-  applyCommonPatch(ctx, d, jsonBody(ctx), d.locale);
-  return ok(datasetView(ctx, d), datasetPhase(d, ctx.now));
-}
-
-export function deleteDataset(ctx: Ctx): Reply {
-  const id = ctx.params.id.toLowerCase();
+/** 409 while a training or an evaluation still reads the dataset. */
+export const deleteDataset = deleteHandler(datasets, (ctx, { id }) => {
   const s = ctx.resource.state;
-  if (!s.datasets[id]) return noContent();
   const training = Object.values(s.models).find((m) => m.datasetIds.includes(id) && !isTerminal(m.timeline, ctx.now));
   const evaluating = Object.values(s.evaluations).find((e) => e.datasetId === id && !isTerminal(e.timeline, ctx.now));
   const user = training ? `model ${training.id} (training)` : evaluating ? `evaluation ${evaluating.id} (running)` : undefined;
   if (user) throw conflict("InUseViolation", `Dataset ${id} is in use by ${user}; delete it when that has finished.`);
-  delete s.datasets[id];
   delete s.badDatasets[id];
-  return noContent();
-}
+});
 
-function datasetFiles(d: StoredDataset, ctx: Ctx): FileSpec[] {
+function datasetFiles(ctx: Ctx, d: StoredDataset): FileSpec[] {
   const phase = datasetPhase(d, ctx.now);
   if (phase.status !== "Succeeded" && phase.status !== "Failed") return [];
   const report: FileSpec = { name: "report.json", kind: "DatasetReport", size: 512, createdAt: phase.lastActionAt };
@@ -128,20 +123,12 @@ function datasetFiles(d: StoredDataset, ctx: Ctx): FileSpec[] {
   ];
 }
 
-export function listDatasetFiles(ctx: Ctx): Reply {
-  const d = find(ctx, ctx.resource.state.datasets, "dataset");
-  return listFiles(ctx, `/datasets/${d.id}`, datasetFiles(d, ctx));
-}
-
-export function getDatasetFile(ctx: Ctx): Reply {
-  const d = find(ctx, ctx.resource.state.datasets, "dataset");
-  return getFile(ctx, `/datasets/${d.id}`, datasetFiles(d, ctx));
-}
+export const { list: listDatasetFiles, get: getDatasetFile } = fileHandlers(datasets, datasetFiles);
 
 // ---- block upload ----
 
 function blockTarget(ctx: Ctx): StoredDataset & { blocks: NonNullable<StoredDataset["blocks"]> } {
-  const d = find(ctx, ctx.resource.state.datasets, "dataset");
+  const d = findEntity(ctx, datasets);
   if (!d.blocks || !d.timeline.waiting) {
     throw invalid(
       "InvalidDataset",
@@ -152,7 +139,7 @@ function blockTarget(ctx: Ctx): StoredDataset & { blocks: NonNullable<StoredData
 }
 
 export function getBlocks(ctx: Ctx): Reply {
-  const d = find(ctx, ctx.resource.state.datasets, "dataset");
+  const d = findEntity(ctx, datasets);
   const blocks: UploadedBlocks = {
     committedBlocks: d.blocks?.committed ?? [],
     uncommittedBlocks: Object.entries(d.blocks?.uncommitted ?? {}).map(([name, size]) => ({ name, size })),

@@ -9,8 +9,8 @@ import { iso, newId } from "../ids";
 import { isTerminal } from "../lifecycle";
 import { endpointPhase, modelLinkStatus } from "../status";
 import type { ModelLink, StoredEndpoint } from "../store";
-import { applyCommonPatch, commonFromBody, commonView, find, modelLocale, modelRef, modelSelf, newestFirst, requireLocale, requireLocaleMatch } from "./common";
-import { created, list, noContent, ok } from "./replies";
+import { applyCommonPatch, commonFromBody, commonView, deleteHandler, entityReply, findEntity, getHandler, listHandler, modelLocale, modelRef, modelSelf, requireLocale, requireLocaleMatch, type EntityKind } from "./common";
+import { created, ok } from "./replies";
 
 export function endpointView(ctx: Ctx, e: StoredEndpoint): Endpoint {
   const phase = endpointPhase(e, ctx.now);
@@ -62,17 +62,21 @@ export function createEndpoint(ctx: Ctx): Reply {
   return created(endpointView(ctx, endpoint), endpointPhase(endpoint, ctx.now));
 }
 
-export function getEndpoint(ctx: Ctx): Reply {
-  const e = find(ctx, ctx.resource.state.endpoints, "endpoint");
-  return ok(endpointView(ctx, e), endpointPhase(e, ctx.now));
-}
+const endpoints: EntityKind<StoredEndpoint> = {
+  what: "endpoint",
+  path: "/endpoints",
+  collection: (s) => s.endpoints,
+  view: endpointView,
+  phase: (ctx, e) => endpointPhase(e, ctx.now),
+};
 
-export const listEndpoints = (ctx: Ctx): Reply => list(ctx, newestFirst(ctx.resource.state.endpoints).map((e) => endpointView(ctx, e)));
-
+export const getEndpoint = getHandler(endpoints);
+export const listEndpoints = listHandler(endpoints);
 export const endpointLocales = (): Reply => ok(LOCALES);
+export const deleteEndpoint = deleteHandler(endpoints);
 
 export function updateEndpoint(ctx: Ctx): Reply {
-  const e = find(ctx, ctx.resource.state.endpoints, "endpoint");
+  const e = findEntity(ctx, endpoints);
   const patch = jsonBody(ctx);
   // Validate everything before changing anything, so a rejected PATCH leaves the endpoint untouched.
   let swap: ModelLink | undefined;
@@ -92,10 +96,5 @@ export function updateEndpoint(ctx: Ctx): Reply {
     e.model = swap;
     e.timeline = { start: ctx.now, duration: ctx.core.durations.endpoint, startsRunning: true };
   }
-  return ok(endpointView(ctx, e), endpointPhase(e, ctx.now));
-}
-
-export function deleteEndpoint(ctx: Ctx): Reply {
-  delete ctx.resource.state.endpoints[ctx.params.id.toLowerCase()];
-  return noContent();
+  return entityReply(ctx, endpoints, e);
 }

@@ -8,8 +8,8 @@ import { iso, newId, stableId } from "../ids";
 import { figures, werFor } from "../scenario";
 import { datasetFailure, datasetPhase, evaluationFailure, evaluationPhase, modelLinkStatus } from "../status";
 import type { ModelLink, StoredEvaluation } from "../store";
-import { applyCommonPatch, commonFromBody, commonView, find, modelLocale, modelRef, modelSelf, newestFirst, refId, requireLocale, requireLocaleMatch } from "./common";
-import { created, getFile, list, listFiles, noContent, ok, type FileSpec } from "./replies";
+import { commonFromBody, commonView, deleteHandler, fileHandlers, getHandler, listHandler, modelLocale, modelRef, modelSelf, refId, requireLocale, requireLocaleMatch, updateHandler, type EntityKind } from "./common";
+import { created, ok, type FileSpec } from "./replies";
 
 export function evaluationView(ctx: Ctx, e: StoredEvaluation): Evaluation {
   const s = ctx.resource.state;
@@ -75,37 +75,23 @@ export function createEvaluation(ctx: Ctx): Reply {
   return created(evaluationView(ctx, evaluation), evaluationPhase(ctx.resource.state, evaluation, ctx.now));
 }
 
-export function getEvaluation(ctx: Ctx): Reply {
-  const e = find(ctx, ctx.resource.state.evaluations, "evaluation");
-  return ok(evaluationView(ctx, e), evaluationPhase(ctx.resource.state, e, ctx.now));
-}
+const evaluations: EntityKind<StoredEvaluation> = {
+  what: "evaluation",
+  path: "/evaluations",
+  collection: (s) => s.evaluations,
+  view: evaluationView,
+  phase: (ctx, e) => evaluationPhase(ctx.resource.state, e, ctx.now),
+};
 
-export const listEvaluations = (ctx: Ctx): Reply => list(ctx, newestFirst(ctx.resource.state.evaluations).map((e) => evaluationView(ctx, e)));
-
+export const getEvaluation = getHandler(evaluations);
+export const listEvaluations = listHandler(evaluations);
 export const evaluationLocales = (): Reply => ok(LOCALES);
-
-export function updateEvaluation(ctx: Ctx): Reply {
-  const e = find(ctx, ctx.resource.state.evaluations, "evaluation");
-  applyCommonPatch(ctx, e, jsonBody(ctx), e.locale);
-  return ok(evaluationView(ctx, e), evaluationPhase(ctx.resource.state, e, ctx.now));
-}
-
-export function deleteEvaluation(ctx: Ctx): Reply {
-  delete ctx.resource.state.evaluations[ctx.params.id.toLowerCase()];
-  return noContent();
-}
+export const updateEvaluation = updateHandler(evaluations);
+export const deleteEvaluation = deleteHandler(evaluations);
 
 function evaluationFiles(ctx: Ctx, e: StoredEvaluation): FileSpec[] {
   const phase = evaluationPhase(ctx.resource.state, e, ctx.now);
   return phase.status === "Succeeded" ? [{ name: "evaluation-details.json", kind: "EvaluationDetails", size: 4096, createdAt: phase.lastActionAt }] : [];
 }
 
-export function listEvaluationFiles(ctx: Ctx): Reply {
-  const e = find(ctx, ctx.resource.state.evaluations, "evaluation");
-  return listFiles(ctx, `/evaluations/${e.id}`, evaluationFiles(ctx, e));
-}
-
-export function getEvaluationFile(ctx: Ctx): Reply {
-  const e = find(ctx, ctx.resource.state.evaluations, "evaluation");
-  return getFile(ctx, `/evaluations/${e.id}`, evaluationFiles(ctx, e));
-}
+export const { list: listEvaluationFiles, get: getEvaluationFile } = fileHandlers(evaluations, evaluationFiles);

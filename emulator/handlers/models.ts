@@ -9,8 +9,8 @@ import { iso, newId } from "../ids";
 import { isTerminal } from "../lifecycle";
 import { datasetFailure, datasetPhase, modelFailure, modelPhase } from "../status";
 import type { StoredModel } from "../store";
-import { applyCommonPatch, commonFromBody, commonView, find, newestFirst, refId, requireLocale, requireLocaleMatch } from "./common";
-import { created, fileContentUrl, getFile, list, listFiles, noContent, ok, type FileSpec } from "./replies";
+import { commonFromBody, commonView, deleteHandler, fileHandlers, findEntity, getHandler, listHandler, refId, requireLocale, requireLocaleMatch, updateHandler, type EntityKind } from "./common";
+import { created, fileContentUrl, list, ok, type FileSpec } from "./replies";
 
 // ---- base models ----
 
@@ -131,23 +131,21 @@ export function createModel(ctx: Ctx): Reply {
   return created(modelView(ctx, model), modelPhase(s, model, ctx.now));
 }
 
-export function getModel(ctx: Ctx): Reply {
-  const m = find(ctx, ctx.resource.state.models, "model");
-  return ok(modelView(ctx, m), modelPhase(ctx.resource.state, m, ctx.now));
-}
+const models: EntityKind<StoredModel> = {
+  what: "model",
+  path: "/models",
+  collection: (s) => s.models,
+  view: modelView,
+  phase: (ctx, m) => modelPhase(ctx.resource.state, m, ctx.now),
+};
 
-export const listModels = (ctx: Ctx): Reply => list(ctx, newestFirst(ctx.resource.state.models).map((m) => modelView(ctx, m)));
+export const getModel = getHandler(models);
+export const listModels = listHandler(models);
+export const updateModel = updateHandler(models);
 
-export function updateModel(ctx: Ctx): Reply {
-  const m = find(ctx, ctx.resource.state.models, "model");
-  applyCommonPatch(ctx, m, jsonBody(ctx), m.locale);
-  return ok(modelView(ctx, m), modelPhase(ctx.resource.state, m, ctx.now));
-}
-
-export function deleteModel(ctx: Ctx): Reply {
-  const id = ctx.params.id.toLowerCase();
+/** 409 while an endpoint serves the model, or a running evaluation or copy reads it. */
+export const deleteModel = deleteHandler(models, (ctx, { id }) => {
   const s = ctx.resource.state;
-  if (!s.models[id]) return noContent();
   const endpoint = Object.values(s.endpoints).find((e) => !e.model.base && e.model.id === id);
   if (endpoint) throw conflict("InUseViolation", `Model ${id} is deployed to endpoint ${endpoint.id}; swap or delete the endpoint first.`);
   const evaluation = Object.values(s.evaluations).find(
@@ -156,12 +154,10 @@ export function deleteModel(ctx: Ctx): Reply {
   if (evaluation) throw conflict("InUseViolation", `Model ${id} is used by running evaluation ${evaluation.id}.`);
   const copy = Object.values(s.copyOperations).find((o) => o.sourceModelId === id && !isTerminal(o.timeline, ctx.now));
   if (copy) throw conflict("InUseViolation", `Model ${id} is being copied by operation ${copy.id}.`);
-  delete s.models[id];
-  return noContent();
-}
+});
 
 export function getModelManifest(ctx: Ctx): Reply {
-  const m = find(ctx, ctx.resource.state.models, "model");
+  const m = findEntity(ctx, models);
   if (modelPhase(ctx.resource.state, m, ctx.now).status !== "Succeeded") {
     throw invalid("InvalidModel", `Model ${m.id} has no manifest until training has succeeded.`);
   }
@@ -173,12 +169,4 @@ function modelFiles(ctx: Ctx, m: StoredModel): FileSpec[] {
   return phase.status === "Succeeded" ? [{ name: "report.json", kind: "ModelReport", size: 1024, createdAt: phase.lastActionAt }] : [];
 }
 
-export function listModelFiles(ctx: Ctx): Reply {
-  const m = find(ctx, ctx.resource.state.models, "model");
-  return listFiles(ctx, `/models/${m.id}`, modelFiles(ctx, m));
-}
-
-export function getModelFile(ctx: Ctx): Reply {
-  const m = find(ctx, ctx.resource.state.models, "model");
-  return getFile(ctx, `/models/${m.id}`, modelFiles(ctx, m));
-}
+export const { list: listModelFiles, get: getModelFile } = fileHandlers(models, modelFiles);

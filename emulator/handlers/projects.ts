@@ -5,8 +5,8 @@ import { jsonBody } from "../context";
 import { LOCALES } from "../catalogue";
 import { iso, newId } from "../ids";
 import type { Common, StoredProject } from "../store";
-import { applyCommonPatch, commonFromBody, commonView, find, newestFirst, optionalString, requireLocale } from "./common";
-import { created, list, noContent, ok } from "./replies";
+import { applyCommonPatch, commonFromBody, commonView, deleteHandler, findEntity, getHandler, listHandler, newestFirst, optionalString, requireLocale, type EntityKind } from "./common";
+import { created, list, ok } from "./replies";
 import { datasetView } from "./datasets";
 import { modelView } from "./models";
 import { endpointView } from "./endpoints";
@@ -45,14 +45,14 @@ export function createProject(ctx: Ctx): Reply {
   return created(projectView(ctx, project));
 }
 
-export const getProject = (ctx: Ctx): Reply => ok(projectView(ctx, find(ctx, ctx.resource.state.projects, "project")));
+const projects: EntityKind<StoredProject> = { what: "project", path: "/projects", collection: (s) => s.projects, view: projectView };
 
-export const listProjects = (ctx: Ctx): Reply => list(ctx, newestFirst(ctx.resource.state.projects).map((p) => projectView(ctx, p)));
-
+export const getProject = getHandler(projects);
+export const listProjects = listHandler(projects);
 export const projectLocales = (): Reply => ok(LOCALES);
 
 export function updateProject(ctx: Ctx): Reply {
-  const project = find(ctx, ctx.resource.state.projects, "project");
+  const project = findEntity(ctx, projects);
   const patch = jsonBody(ctx);
   const { project: _notAProjectField, ...rest } = patch;
   applyCommonPatch(ctx, project, rest, project.locale);
@@ -60,20 +60,15 @@ export function updateProject(ctx: Ctx): Reply {
   return ok(projectView(ctx, project));
 }
 
-export function deleteProject(ctx: Ctx): Reply {
-  const id = ctx.params.id.toLowerCase();
+export const deleteProject = deleteHandler(projects, (ctx, { id }) => {
   const s = ctx.resource.state;
-  if (s.projects[id]) {
-    const members: Common[] = [...Object.values(s.datasets), ...Object.values(s.models), ...Object.values(s.endpoints), ...Object.values(s.evaluations)];
-    for (const m of members) if (m.projectId === id) delete m.projectId;
-    delete s.projects[id];
-  }
-  return noContent();
-}
+  const members: Common[] = [...Object.values(s.datasets), ...Object.values(s.models), ...Object.values(s.endpoints), ...Object.values(s.evaluations)];
+  for (const m of members) if (m.projectId === id) delete m.projectId;
+});
 
 /** GET /projects/{id}/datasets|models|endpoints|evaluations|transcriptions (transcriptions are not emulated: always empty). */
 export function projectChildren(ctx: Ctx): Reply {
-  const project = find(ctx, ctx.resource.state.projects, "project");
+  const project = findEntity(ctx, projects);
   const s = ctx.resource.state;
   const mine = <T extends Common>(c: Record<string, T>): T[] => newestFirst(c as Record<string, T & { seq: number }>).filter((e) => e.projectId === project.id);
   const child = ctx.path.split("/").pop();
