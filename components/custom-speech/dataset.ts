@@ -98,14 +98,6 @@ export class Dataset extends SpeechResource {
 
   constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
     const contentHash = args.contentHash ?? (args.file ? pulumi.output(args.file).apply(hashFile) : undefined);
-    super(
-      datasetProvider,
-      "Dataset",
-      name,
-      { ...args, contentHash },
-      ["kind", "locale", "project", "contentHash", "acceptedLineCount", "rejectedLineCount", "durationMilliseconds"],
-      opts,
-      ["contentUrl"],
-    );
+    super(datasetSpec, datasetProvider, name, { ...args, contentHash }, opts, ["contentUrl"]);
   }
 }

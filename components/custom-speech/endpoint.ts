@@ -77,6 +77,6 @@ export class Endpoint extends SpeechResource {
   declare readonly webSocketUrl: pulumi.Output<string>;
 
   constructor(name: string, args: EndpointArgs, opts?: pulumi.CustomResourceOptions) {
-    super(endpointProvider, "Endpoint", name, { ...args }, ["locale", "model", "servedModel", "webSocketUrl"], opts);
+    super(endpointSpec, endpointProvider, name, { ...args }, opts);
   }
 }

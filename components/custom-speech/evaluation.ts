@@ -121,7 +121,7 @@ export interface EvaluationArgs extends CommonArgs {
   minWordErrorRateImprovement?: pulumi.Input<number>;
 }
 
-/** Error rates are in percent (the service's fractions × 100); counts are as the service reports them. */
+/** Error rates are in percent (the service's fractions × 100); counts are as the service reports them (1 = baseline, 2 = candidate). */
 export class Evaluation extends SpeechResource {
   declare readonly wordErrorRate1: pulumi.Output<number | null>;
   declare readonly wordErrorRate2: pulumi.Output<number | null>;
@@ -129,19 +129,26 @@ export class Evaluation extends SpeechResource {
   declare readonly sentenceErrorRate2: pulumi.Output<number | null>;
   declare readonly tokenErrorRate1: pulumi.Output<number | null>;
   declare readonly tokenErrorRate2: pulumi.Output<number | null>;
-  declare readonly wordErrorRateImprovement: pulumi.Output<number | null>;
-  declare readonly passed: pulumi.Output<boolean | null>;
+  declare readonly sentenceCount1: pulumi.Output<number | null>;
+  declare readonly sentenceCount2: pulumi.Output<number | null>;
   declare readonly wordCount1: pulumi.Output<number | null>;
   declare readonly wordCount2: pulumi.Output<number | null>;
+  declare readonly correctWordCount1: pulumi.Output<number | null>;
+  declare readonly correctWordCount2: pulumi.Output<number | null>;
+  declare readonly wordSubstitutionCount1: pulumi.Output<number | null>;
   declare readonly wordSubstitutionCount2: pulumi.Output<number | null>;
+  declare readonly wordDeletionCount1: pulumi.Output<number | null>;
   declare readonly wordDeletionCount2: pulumi.Output<number | null>;
+  declare readonly wordInsertionCount1: pulumi.Output<number | null>;
   declare readonly wordInsertionCount2: pulumi.Output<number | null>;
+  /** Percentage points the candidate gains over the baseline. */
+  declare readonly wordErrorRateImprovement: pulumi.Output<number | null>;
+  declare readonly passed: pulumi.Output<boolean | null>;
+  declare readonly gateFailures: pulumi.Output<string[]>;
   /** model2's self URI when the gate passed; deploy endpoints from this. */
   declare readonly approvedModel: pulumi.Output<string>;
 
   constructor(name: string, args: EvaluationArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = ["wordErrorRate1", "wordErrorRate2", "sentenceErrorRate1", "sentenceErrorRate2", "tokenErrorRate1", "tokenErrorRate2",
-      "wordErrorRateImprovement", "passed", "gateFailures", "approvedModel", ...COUNT_FIGURES];
-    super(evaluationProvider, "Evaluation", name, { ...args }, outputs, opts);
+    super(evaluationSpec, evaluationProvider, name, { ...args }, opts);
   }
 }

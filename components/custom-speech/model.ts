@@ -68,6 +68,6 @@ export class Model extends SpeechResource {
   declare readonly features: pulumi.Output<m.CustomModelFeatures | null>;
 
   constructor(name: string, args: ModelArgs, opts?: pulumi.CustomResourceOptions) {
-    super(modelProvider, "Model", name, { ...args }, ["locale", "resolvedBaseModel", "transcriptionExpiry", "features"], opts);
+    super(modelSpec, modelProvider, name, { ...args }, opts);
   }
 }

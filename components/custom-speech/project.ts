@@ -41,6 +41,6 @@ export class Project extends SpeechResource {
   declare readonly foundryProjectName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
-    super(projectProvider, "Project", name, { ...args }, ["locale", "foundryProjectName"], opts);
+    super(projectSpec, projectProvider, name, { ...args }, opts);
   }
 }

@@ -1,7 +1,7 @@
 // Program-side half shared by every Custom Speech resource: turns `pulumi.Input` args into the provider's inputs,
 // keeps the key (and SAS-bearing URLs) secret, and adds the identity used to adopt an entity after a crash.
 import * as pulumi from "@pulumi/pulumi";
-import type { Tuning } from "./core";
+import type { Inputs, ResourceSpec, Tuning } from "./core";
 
 export interface SpeechConnectionInput {
   /** The Speech resource endpoint, e.g. https://<name>.cognitiveservices.azure.com. */
@@ -38,14 +38,16 @@ export abstract class SpeechResource extends pulumi.dynamic.Resource {
   declare readonly error: pulumi.Output<{ code: string | null; message: string | null } | null>;
 
   protected constructor(
+    spec: ResourceSpec<any>,
     provider: pulumi.dynamic.ResourceProvider,
-    kind: string,
     name: string,
     args: CommonArgs & Record<string, unknown>,
-    outputNames: string[],
     opts?: pulumi.CustomResourceOptions,
     secretInputs: string[] = [],
   ) {
+    // Every output starts unset, so each is an Output on the resource: the inputs and the spec's computed outputs
+    // (their names are the keys the spec returns, even for an empty entity).
+    const outputNames = [...spec.inputKeys, ...Object.keys(spec.outputs({}, {} as Inputs))];
     const props: Record<string, unknown> = {};
     for (const k of ["self", "status", "error", "createdDateTime", "lastActionDateTime", ...outputNames]) props[k] = undefined;
     Object.assign(props, args);
@@ -53,6 +55,6 @@ export abstract class SpeechResource extends pulumi.dynamic.Resource {
     props.__identity = { project: pulumi.getProject(), stack: pulumi.getStack(), name };
     for (const k of secretInputs) if (args[k] !== undefined) props[k] = pulumi.secret(args[k] as pulumi.Input<unknown>);
     const secretOpts: pulumi.CustomResourceOptions = { additionalSecretOutputs: ["speech", ...secretInputs] };
-    super(provider, name, props, pulumi.mergeOptions(opts, secretOpts), "custom-speech", kind);
+    super(provider, name, props, pulumi.mergeOptions(opts, secretOpts), "custom-speech", spec.kind);
   }
 }
