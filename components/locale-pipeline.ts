@@ -2,8 +2,7 @@
 //   Project → Datasets → (base model lookup) → Model → Evaluation gate → Endpoint (from the approved model).
 // A retrain shows in preview as a Model replace; the Endpoint swaps in place only once the gate passes.
 import * as pulumi from "@pulumi/pulumi";
-import { Dataset, Endpoint, Evaluation, Model, Project, findManagedEntity, getBaseModel } from "./custom-speech";
-import { referenceKey } from "./custom-speech/checks";
+import { Dataset, Endpoint, Evaluation, Model, Project, getBaseModel } from "./custom-speech";
 import type { SpeechConnectionInput, Tuning } from "./custom-speech";
 import type { LocaleConfig } from "./stack-config";
 import { findDataset, readManifestSync } from "./training-data/manifest";
@@ -38,18 +37,6 @@ export function expiryWarnings(
     out.push(`${locale}: the base model can be trained on only until ${d.slice(0, 10)} (${days(d)} days); move to a newer base model.`);
   }
   return out;
-}
-
-/**
- * What the candidate is compared with: the model the endpoint serves now when it differs from the candidate;
- * once the candidate is served, the baseline its evaluation already used (so a finished gate is not re-run);
- * otherwise the base model.
- */
-export function chooseBaseline(o: { served?: string; candidate: string; previous?: { model1: string; model2: string }; base: string }): string {
-  const same = (a?: string, b?: string) => !!a && !!b && referenceKey(a, "models") === referenceKey(b, "models");
-  if (o.served && !same(o.served, o.candidate)) return o.served;
-  if (o.previous && same(o.previous.model2, o.candidate)) return o.previous.model1;
-  return o.base;
 }
 
 export class LocalePipeline extends pulumi.ComponentResource {
@@ -131,21 +118,15 @@ export class LocalePipeline extends pulumi.ComponentResource {
     const endpointName = `${name}-endpoint`;
     let deployed: pulumi.Output<string> = this.model.self;
     if (c.evaluation) {
-      const evaluationName = `${name}-evaluation`;
-      const baseline = pulumi.unsecret(pulumi.all([args.speech, this.model.self, base])).apply(async ([s, candidate, b]) => {
-        const speech = s as { endpoint: string; key?: string };
-        const served = (await findManagedEntity({ speech, kind: "Endpoint", name: endpointName }))?.model?.self;
-        const prev = await findManagedEntity({ speech, kind: "Evaluation", name: evaluationName });
-        const previous = prev ? { model1: prev.model1.self, model2: prev.model2.self } : undefined;
-        return chooseBaseline({ served, candidate, previous, base: b.self as string });
-      });
       this.evaluation = new Evaluation(
-        evaluationName,
+        `${name}-evaluation`,
         {
           ...common,
           project,
           locale: c.locale,
-          model1: baseline,
+          // The candidate is compared with what the endpoint serves when the evaluation is created, else the base model.
+          model1: base.apply((b) => b.self as string),
+          baselineEndpoint: endpointName,
           model2: this.model.self,
           dataset: dataset(c.evaluation.dataset, "evaluation.dataset").self,
           maxWordErrorRate: c.evaluation.maxWordErrorRate,

@@ -1,10 +1,9 @@
-// Program-side lookups (reads only, like data sources; they may run during preview): the newest base model that
-// can still be trained on, and the model an endpoint serves right now.
+// Program-side lookup (a read, like a data source; it may run during preview): the newest base model that can
+// still be trained on.
 import * as pulumi from "@pulumi/pulumi";
 import type * as m from "../speech-api/models";
 import { SpeechClient } from "../speech-api";
 import type { DatasetKind } from "./checks";
-import { IDENTITY_TAG_KEYS } from "./checks";
 
 export interface GetBaseModelArgs {
   speech: { endpoint: string; key?: string };
@@ -88,21 +87,4 @@ export async function getBaseModel(args: GetBaseModelArgs): Promise<BaseModelRes
 /** `getBaseModel` over `pulumi.Input`s, for programs. */
 export function getBaseModelOutput(args: { [K in keyof GetBaseModelArgs]: pulumi.Input<GetBaseModelArgs[K]> }): pulumi.Output<BaseModelResult> {
   return pulumi.output(args).apply((a) => getBaseModel(a as GetBaseModelArgs));
-}
-
-/**
- * The entity of `kind` that this stack manages under the Pulumi resource `name` (found by its identity tag), or
- * undefined when there is none yet. Lets a program ask what an Endpoint serves now without a dependency cycle.
- */
-export async function findManagedEntity<K extends "Endpoint" | "Evaluation">(args: {
-  speech: { endpoint: string; key?: string };
-  kind: K;
-  name: string;
-  project?: string;
-  stack?: string;
-}): Promise<(K extends "Endpoint" ? m.Endpoint : m.Evaluation) | undefined> {
-  const client = new SpeechClient({ endpoint: args.speech.endpoint, key: args.speech.key || undefined });
-  const tag = `${args.project ?? pulumi.getProject()}/${args.stack ?? pulumi.getStack()}/${args.kind}/${args.name}`;
-  const all: (m.Endpoint | m.Evaluation)[] = args.kind === "Endpoint" ? await client.listEndpoints() : await client.listEvaluations();
-  return all.find((e) => e.customProperties?.[IDENTITY_TAG_KEYS[0]] === tag) as any;
 }

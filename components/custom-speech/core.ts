@@ -84,6 +84,7 @@ export interface ResourceSpec<E extends Entity> {
   defaultWaitMinutes?: number;
   validate(c: Checker, inputs: Record<string, unknown>): void;
   api: EntityApi<E>;
+  /** The POST body; may be async for a lookup only a create needs (it never runs in preview). */
   createBody(inputs: Inputs, rc: RequestContext): any;
   patchBody(inputs: Inputs, changed: string[], rc: RequestContext): any;
   /** Computed outputs (JSON-plain; `undefined` is dropped). */
@@ -210,11 +211,15 @@ function sha256(text: string): string {
   return require("crypto").createHash("sha256").update(text).digest("hex");
 }
 
+/** The `pulumi-resource` tag value: which Pulumi resource of which stack manages the entity. */
+export function resourceTag(kind: string, id: { project: string; stack: string; name: string }): string {
+  const resource = `${id.project}/${id.stack}/${kind}/${id.name}`;
+  return resource.length > 256 ? `sha256:${sha256(resource)}` : resource;
+}
+
 /** customProperties that name the Pulumi resource and the create-only inputs it was created from. */
 export function identityTags(spec: ResourceSpec<any>, inputs: Inputs): Record<string, string> {
-  const id = inputs.__identity ?? { project: "", stack: "", name: inputs.displayName };
-  let resource = `${id.project}/${id.stack}/${spec.kind}/${id.name}`;
-  if (resource.length > 256) resource = `sha256:${sha256(resource)}`;
+  const resource = resourceTag(spec.kind, inputs.__identity ?? { project: "", stack: "", name: inputs.displayName });
   // A replacement has other create-only inputs, so it never adopts the entity it replaces.
   const createOnly = Object.fromEntries(spec.replaceKeys.map((k) => [k, comparable(spec, k, inputs[k]) ?? null]));
   return { [IDENTITY_TAG_KEYS[0]]: resource, [IDENTITY_TAG_KEYS[1]]: sha256(JSON.stringify(canonical(createOnly))).slice(0, 32) };
@@ -302,7 +307,7 @@ async function settle<E extends Entity>(spec: ResourceSpec<E>, client: SpeechCli
  * whose response was lost (the client does not retry a POST), is adopted instead of training twice.
  */
 async function createOrAdopt<E extends Entity>(spec: ResourceSpec<E>, client: SpeechClient, rc: RequestContext, inputs: Inputs): Promise<E> {
-  const body = spec.createBody(inputs, rc);
+  const body = await spec.createBody(inputs, rc);
   body.customProperties = { ...(inputs.customProperties ?? {}), ...identityTags(spec, inputs) };
   for (let attempt = 1; ; attempt++) {
     const existing = await findTagged(spec, client, inputs);

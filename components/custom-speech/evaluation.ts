@@ -2,8 +2,10 @@
 // The gate's outcome is `approvedModel`, set only when it passes; a failing gate fails the `up` (keeping the
 // evaluation in state so it is not re-run) and nothing deployed from `approvedModel` changes.
 import * as pulumi from "@pulumi/pulumi";
+import type { SpeechClient } from "../speech-api";
 import type * as m from "../speech-api/models";
-import { defineSpeechResource, type ResourceSpec } from "./core";
+import { IDENTITY_TAG_KEYS, referenceKey } from "./checks";
+import { defineSpeechResource, resourceTag, type Inputs, type ResourceSpec } from "./core";
 import { SpeechResource, type CommonArgs } from "./resource";
 
 export interface GateResult {
@@ -38,10 +40,22 @@ export function percent(rate: number | undefined): number | null {
 const COUNT_FIGURES = ["sentenceCount", "wordCount", "correctWordCount", "wordSubstitutionCount", "wordDeletionCount", "wordInsertionCount"]
   .flatMap((k) => [`${k}1`, `${k}2`]);
 
+/**
+ * The baseline a new evaluation compares with: the model the stack's `baselineEndpoint` serves now, unless there is
+ * none yet or it serves the candidate itself; otherwise `model1`. Only create calls this (a new candidate is a
+ * replace), so previews make no call and a finished gate is not re-run once its candidate is served.
+ */
+export async function resolveBaseline(c: SpeechClient, i: Inputs): Promise<string> {
+  if (!i.baselineEndpoint) return i.model1;
+  const tag = resourceTag("Endpoint", { ...i.__identity, name: i.baselineEndpoint });
+  const served = (await c.listEndpoints()).find((e) => e.customProperties?.[IDENTITY_TAG_KEYS[0]] === tag)?.model?.self;
+  return served && referenceKey(served, "models") !== referenceKey(i.model2, "models") ? served : i.model1;
+}
+
 export const evaluationSpec: ResourceSpec<m.Evaluation> = {
   kind: "Evaluation",
-  inputKeys: ["locale", "project", "model1", "model2", "dataset", "maxWordErrorRate", "minWordErrorRateImprovement"],
-  replaceKeys: ["model1", "model2", "dataset", "locale"],
+  inputKeys: ["locale", "project", "model1", "baselineEndpoint", "model2", "dataset", "maxWordErrorRate", "minWordErrorRateImprovement"],
+  replaceKeys: ["model1", "baselineEndpoint", "model2", "dataset", "locale"],
   patchKeys: ["project"],
   localKeys: ["maxWordErrorRate", "minWordErrorRateImprovement"],
   references: { project: "projects", model1: "models", model2: "models", dataset: "datasets" },
@@ -50,6 +64,7 @@ export const evaluationSpec: ResourceSpec<m.Evaluation> = {
     c.locale();
     c.reference("project", "project");
     c.reference("model1", "baseline model", true);
+    c.string("baselineEndpoint", { maxLength: 256 });
     c.reference("model2", "candidate model", true);
     c.reference("dataset", "test dataset", true);
     c.number("maxWordErrorRate", 0, 100);
@@ -63,12 +78,12 @@ export const evaluationSpec: ResourceSpec<m.Evaluation> = {
     remove: (c, id) => c.deleteEvaluation(id),
     wait: (c, id, o) => c.waitForEvaluation(id, o),
   },
-  createBody: (i, rc) => ({
+  createBody: async (i, rc) => ({
     displayName: i.displayName,
     description: i.description,
     locale: i.locale,
     project: i.project ? rc.ref(i.project, "projects") : undefined,
-    model1: rc.ref(i.model1, "models"),
+    model1: rc.ref(await resolveBaseline(rc.client, i), "models"),
     model2: rc.ref(i.model2, "models"),
     dataset: rc.ref(i.dataset, "datasets"),
   }),
@@ -80,6 +95,8 @@ export const evaluationSpec: ResourceSpec<m.Evaluation> = {
     const done = e.status === "Succeeded" && wer1 !== null && wer2 !== null;
     const gate = done ? evaluateGate(wer1, wer2, { maxWordErrorRate: i.maxWordErrorRate, minWordErrorRateImprovement: i.minWordErrorRateImprovement }) : undefined;
     return {
+      // What the service compared with: model1, or what baselineEndpoint served at create.
+      baselineModel: e.model1?.self ?? null,
       wordErrorRate1: wer1,
       wordErrorRate2: wer2,
       sentenceErrorRate1: percent(p.sentenceErrorRate1),
@@ -109,8 +126,13 @@ export const evaluationProvider = defineSpeechResource(evaluationSpec);
 export interface EvaluationArgs extends CommonArgs {
   locale: pulumi.Input<string>;
   project?: pulumi.Input<string>;
-  /** Baseline: the base model, or the model an endpoint serves now (self URI or id). */
+  /** Baseline (self URI or id): the base model, or the fallback when `baselineEndpoint` serves nothing else. */
   model1: pulumi.Input<string>;
+  /**
+   * The Pulumi resource name of an Endpoint in this stack: when it serves a model other than the candidate at
+   * create, that model is the baseline instead of `model1` (see `baselineModel`). Read only on create.
+   */
+  baselineEndpoint?: pulumi.Input<string>;
   /** Candidate model (self URI or id). */
   model2: pulumi.Input<string>;
   /** Test dataset (Acoustic or AudioFiles with transcripts). */
@@ -123,6 +145,8 @@ export interface EvaluationArgs extends CommonArgs {
 
 /** Error rates are in percent (the service's fractions × 100); counts are as the service reports them (1 = baseline, 2 = candidate). */
 export class Evaluation extends SpeechResource {
+  /** The model actually compared with: `model1`, or what `baselineEndpoint` served when the evaluation was created. */
+  declare readonly baselineModel: pulumi.Output<string>;
   declare readonly wordErrorRate1: pulumi.Output<number | null>;
   declare readonly wordErrorRate2: pulumi.Output<number | null>;
   declare readonly sentenceErrorRate1: pulumi.Output<number | null>;

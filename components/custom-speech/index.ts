@@ -4,7 +4,7 @@ export { Dataset, hashFile, type DatasetArgs } from "./dataset";
 export { Model, type ModelArgs } from "./model";
 export { Evaluation, evaluateGate, type EvaluationArgs } from "./evaluation";
 export { Endpoint, type EndpointArgs } from "./endpoint";
-export { getBaseModel, getBaseModelOutput, findManagedEntity, selectBaseModel, type BaseModelResult, type GetBaseModelArgs } from "./base-model";
+export { getBaseModel, getBaseModelOutput, selectBaseModel, type BaseModelResult, type GetBaseModelArgs } from "./base-model";
 export { DATASET_KINDS, type DatasetKind } from "./checks";
 export type { SpeechConnectionInput, CommonArgs } from "./resource";
 export type { Tuning } from "./core";

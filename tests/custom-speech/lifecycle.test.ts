@@ -204,6 +204,39 @@ describe("Evaluation gate and Endpoint swap", () => {
     expect(requests(env.emu, "POST", /\/evaluations$/)).toBe(posts);
   });
 
+  it("the baseline is the model baselineEndpoint serves at create, else model1; once the candidate is served its gate stays as decided", async () => {
+    const a = await candidate("bl-a");
+    const b = await candidate("bl-b");
+    env.emu.setScenario({ baseModelWordErrorRate: 12, customModelWordErrorRate: 8, perModel: { [a.m.id]: 10 } });
+    const gate = (name: string) =>
+      inputsOf(env, name, { locale: "en-US", model1: b.base, baselineEndpoint: "bl-endpoint", model2: b.m.outs.self, dataset: b.test.outs.self, minWordErrorRateImprovement: 1 });
+
+    // No such endpoint yet: the fallback (the base model).
+    const none = await createVia(evaluationProvider, gate("bl-none"));
+    expect(none.outs).toMatchObject({ baselineModel: b.base, wordErrorRate1: 12, passed: true });
+
+    // The endpoint serves A: the candidate B is compared with A, with one listing of endpoints.
+    const ep = await createVia(endpointProvider, inputsOf(env, "bl-endpoint", { locale: "en-US", model: a.m.outs.self }));
+    const lists = requests(env.emu, "GET", /\/endpoints$/);
+    const served = await createVia(evaluationProvider, gate("bl-served"));
+    expect(requests(env.emu, "GET", /\/endpoints$/) - lists).toBe(1);
+    expect(served.outs).toMatchObject({ baselineModel: a.m.outs.self, model1: b.base, wordErrorRate1: 10, wordErrorRate2: 8, passed: true, approvedModel: b.m.outs.self });
+    expect((await env.client.getEvaluation(served.id)).model1?.self).toBe(a.m.outs.self);
+
+    // Swapped to B: the same program inputs are no change, and the finished gate keeps its baseline without a re-run.
+    await endpointProvider.update!(ep.id, ep.outs, await checked(endpointProvider, { ...ep.inputs, model: served.outs.approvedModel }));
+    const same = await checked(evaluationProvider, gate("bl-served"));
+    expect(await evaluationProvider.diff!(served.id, served.outs, same)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    const posts = requests(env.emu, "POST", /\/evaluations$/);
+    const kept = await evaluationProvider.update!(served.id, served.outs, { ...same, minWordErrorRateImprovement: 2 });
+    expect(kept.outs).toMatchObject({ baselineModel: a.m.outs.self, wordErrorRate1: 10, passed: true });
+    expect(requests(env.emu, "POST", /\/evaluations$/)).toBe(posts);
+
+    // A new evaluation while the endpoint serves the candidate itself: the fallback, not the candidate against itself.
+    const itself = await createVia(evaluationProvider, gate("bl-itself"));
+    expect(itself.outs).toMatchObject({ baselineModel: b.base, wordErrorRate1: 12 });
+  });
+
   it("swapping the endpoint's model keeps its id and URL; deleting a served model says what to do", async () => {
     env.emu.setScenario({ baseModelWordErrorRate: 12, customModelWordErrorRate: 8 });
     const a = await candidate("swap-a");

@@ -1,7 +1,7 @@
 // LocalePipeline under Pulumi's mocks: outputs of each resource are wired into the next one's inputs, children are
 // parented, the key stays secret, and expiry warnings fire. The base-model lookup reads the real emulator.
 import * as pulumi from "@pulumi/pulumi";
-import { chooseBaseline, expiryWarnings } from "../../components/locale-pipeline";
+import { expiryWarnings } from "../../components/locale-pipeline";
 import { startEnv, type Env } from "./support";
 
 type Recorded = { type: string; name: string; inputs: Record<string, any>; id: string };
@@ -66,6 +66,10 @@ it("wires project → datasets → model → evaluation gate → endpoint, paren
   expect(model.customModelWeightPercent).toBe(30);
   const ev = byName("en-evaluation").inputs;
   expect(ev).toMatchObject({ model2: `${HOST}/models/en-model-id`, dataset: `${HOST}/datasets/en-test-id`, maxWordErrorRate: 10, model1: model.baseModel });
+  // The baseline is what the pipeline's endpoint serves, resolved by the Evaluation's create (tests/custom-speech/
+  // lifecycle.test.ts), so the program itself never lists endpoints or evaluations.
+  expect(ev.baselineEndpoint).toBe("en-endpoint");
+  expect(env.emu.requestLog.filter((r) => /\/(endpoints|evaluations)/.test(r.path))).toEqual([]);
   // The endpoint deploys what the gate approved.
   expect(byName("en-endpoint").inputs.model).toBe(`${HOST}/models/en-model-id`);
   // The key travels only inside the secret `speech` input; the serialized provider never holds it.
@@ -89,13 +93,7 @@ it("rejects a training dataset name that is not declared", async () => {
   ).toThrow(/training.datasets names dataset "missing", which is not in datasets \(a\)/);
 });
 
-describe("baseline and expiry rules", () => {
-  const m = (id: string) => `${HOST}/models/${id}?api-version=2025-10-15`;
-  it("compares with what the endpoint serves, keeps the old baseline once the candidate is served, else the base model", () => {
-    expect(chooseBaseline({ served: m("a"), candidate: m("b"), base: "base" })).toBe(m("a"));
-    expect(chooseBaseline({ served: m("b"), candidate: m("b"), previous: { model1: m("a"), model2: m("b") }, base: "base" })).toBe(m("a"));
-    expect(chooseBaseline({ candidate: m("b"), base: "base" })).toBe("base");
-  });
+describe("expiry rules", () => {
   it("warns only inside the window", () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
     expect(expiryWarnings("en-US", { modelTranscriptionExpiry: "2026-01-20T00:00:00Z", baseModelAdaptationExpiry: "2027-01-01T00:00:00Z" }, 30, now)).toEqual([
