@@ -2,7 +2,7 @@
 // still be trained on.
 import * as pulumi from "@pulumi/pulumi";
 import type * as m from "../speech-api/models";
-import { SpeechClient } from "../speech-api";
+import { SpeechClient, idFromSelf } from "../speech-api";
 import type { DatasetKind } from "./checks";
 
 export interface GetBaseModelArgs {
@@ -60,7 +60,7 @@ export function selectBaseModel(models: m.BaseModel[], args: Omit<GetBaseModelAr
     );
   }
   return {
-    id: new URL(best.self as string).pathname.split("/").pop() as string,
+    id: idFromSelf(best.self as string),
     self: best.self as string,
     displayName: best.displayName,
     locale: best.locale,

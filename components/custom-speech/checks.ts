@@ -195,9 +195,3 @@ export function referenceKey(value: unknown, collection: string): unknown {
     return value;
   }
 }
-
-/** The UUID at the end of a self URI or the id itself. */
-export function entityId(value: string): string {
-  if (UUID.test(value)) return value;
-  return new URL(value).pathname.split("/").pop() ?? value;
-}

@@ -5,7 +5,7 @@
 // The provider object is closure-serialized into the state, so nothing here may capture a key, an agent or a
 // client: the SpeechClient is built inside each method from the `speech` input.
 import type * as pulumi from "@pulumi/pulumi";
-import { SpeechClient, isInUse, isNotFound } from "../speech-api";
+import { SpeechClient, idFromSelf, isInUse, isNotFound } from "../speech-api";
 import type { PollOptions } from "../speech-api";
 import { Checker, IDENTITY_TAG_KEYS, isUnknown, referenceKey, type CheckFailure } from "./checks";
 
@@ -225,10 +225,6 @@ export function identityTags(spec: ResourceSpec<any>, inputs: Inputs): Record<st
   return { [IDENTITY_TAG_KEYS[0]]: resource, [IDENTITY_TAG_KEYS[1]]: sha256(JSON.stringify(canonical(createOnly))).slice(0, 32) };
 }
 
-export function idOf(entity: Entity): string {
-  return new URL(entity.self as string).pathname.split("/").pop() as string;
-}
-
 function entityError(entity: Entity): { code: string | null; message: string | null } | null {
   const e = entity.properties?.error;
   return e ? { code: e.code ?? null, message: e.message ?? null } : null;
@@ -356,7 +352,7 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): p
       const client = clientFor(inputs);
       const rc = requestContext(client);
       let entity = await createOrAdopt(spec, client, rc, inputs);
-      const id = idOf(entity);
+      const id = idFromSelf(entity.self as string);
       entity = await completeEntity(spec, client, entity, id, inputs);
       const outs = await settle(spec, client, id, entity, inputs);
       return { id, outs };
@@ -421,11 +417,11 @@ async function completeEntity<E extends Entity>(spec: ResourceSpec<E>, client: S
   }
 }
 
-function patchCommon(_spec: ResourceSpec<any>, news: Inputs, changed: string[]): Record<string, unknown> {
+function patchCommon(spec: ResourceSpec<any>, news: Inputs, changed: string[]): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
   if (changed.includes("displayName")) patch.displayName = news.displayName;
   if (changed.includes("description")) patch.description = news.description ?? "";
   // The whole map is sent so the identity tags survive the PATCH.
-  if (changed.includes("customProperties")) patch.customProperties = { ...(news.customProperties ?? {}), ...identityTags(_spec, news) };
+  if (changed.includes("customProperties")) patch.customProperties = { ...(news.customProperties ?? {}), ...identityTags(spec, news) };
   return patch;
 }
