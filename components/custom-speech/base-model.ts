@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as m from "../speech-api/models";
 import { SpeechClient, idFromSelf } from "../speech-api";
-import type { DatasetKind } from "./checks";
+import type { DatasetKind } from "../training-data/kinds";
 
 export interface GetBaseModelArgs {
   speech: { endpoint: string; key?: string };

@@ -9,9 +9,6 @@ export interface CheckFailure {
   reason: string;
 }
 
-export const DATASET_KINDS = ["Acoustic", "AudioFiles", "Language", "LanguageMarkdown", "Pronunciation", "OutputFormatting"] as const;
-export type DatasetKind = (typeof DATASET_KINDS)[number];
-
 /** customProperties budget of the service, minus the keys the provider adds to tag an entity with its identity. */
 export const MAX_CUSTOM_PROPERTIES = 10;
 export const IDENTITY_TAG_KEYS = ["pulumi-resource", "pulumi-inputs"] as const;

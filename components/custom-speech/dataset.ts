@@ -4,7 +4,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import type * as m from "../speech-api/models";
-import { DATASET_KINDS, type DatasetKind } from "./checks";
+import { DATASET_KINDS, type DatasetKind } from "../training-data/kinds";
 import { URL_WITHOUT_QUERY, defineSpeechResource, type ResourceSpec } from "./core";
 import { SpeechResource, type CommonArgs } from "./resource";
 

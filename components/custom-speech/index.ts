@@ -5,6 +5,6 @@ export { Model, type ModelArgs } from "./model";
 export { Evaluation, evaluateGate, type EvaluationArgs } from "./evaluation";
 export { Endpoint, type EndpointArgs } from "./endpoint";
 export { getBaseModel, getBaseModelOutput, selectBaseModel, type BaseModelResult, type GetBaseModelArgs } from "./base-model";
-export { DATASET_KINDS, type DatasetKind } from "./checks";
+export { DATASET_KINDS, type DatasetKind } from "../training-data/kinds";
 export type { SpeechConnectionInput, CommonArgs } from "./resource";
 export type { Tuning } from "./core";
