@@ -9,7 +9,7 @@ import { type ExistingSpeechAccountArgs, type NetworkAcls, SPEECH_SKUS, type Spe
 import { validateTrainingRegion } from "./regions";
 import type { DataLifecycle, ExistingTrainingDataStoreArgs, TrainingDataStoreArgs } from "./training-data-store";
 import type { DatasetKind } from "./speech-api/models";
-import { DATASET_KINDS } from "./training-data/kinds";
+import { DATASET_KINDS, isLocale } from "./training-data/kinds";
 
 export type { DatasetKind };
 
@@ -135,8 +135,6 @@ function under<T>(key: string, f: () => T): T {
   }
 }
 
-const BCP47 = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
-
 function isInt(v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean {
   return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
 }
@@ -148,7 +146,7 @@ export function validateLocale(value: unknown, where: string): LocaleConfig {
   };
   if (typeof value !== "object" || value === null) fail("", "must be an object with locale, datasets and training.");
   const l = value as LocaleConfig;
-  if (typeof l.locale !== "string" || !BCP47.test(l.locale)) fail(".locale", `must be a BCP-47 locale such as "en-US", got ${JSON.stringify(l.locale)}.`);
+  if (!isLocale(l.locale)) fail(".locale", `must be a BCP-47 locale such as "en-US", got ${JSON.stringify(l.locale)}.`);
   if (!Array.isArray(l.datasets) || l.datasets.length === 0) fail(".datasets", "must list at least one dataset.");
   const names = new Set<string>();
   l.datasets.forEach((d, i) => {

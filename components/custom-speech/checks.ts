@@ -1,6 +1,8 @@
 // Offline input validation shared by every Custom Speech resource. Nothing here calls the API, so it is safe in
 // preview, and every helper lets the preview "unknown" sentinel through untouched.
 
+import { isLocale } from "../training-data/kinds";
+
 /** The value the engine sends for inputs that are not known yet during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -20,7 +22,6 @@ export function isUnknown(value: unknown): boolean {
   return false;
 }
 
-const BCP47 = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Collects failures for one resource's inputs; each method is a no-op for absent (when optional) or unknown values. */
@@ -58,7 +59,7 @@ export class Checker {
   locale(property = "locale"): void {
     if (!this.present(property, true)) return;
     const v = this.inputs[property];
-    if (typeof v !== "string" || !BCP47.test(v)) {
+    if (!isLocale(v)) {
       this.fail(property, `${property} must be a BCP-47 locale such as "en-US" or "de-DE" (language-REGION), got ${JSON.stringify(v)}`);
     }
   }

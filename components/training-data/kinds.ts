@@ -100,9 +100,13 @@ export const parseKind = (v: unknown, property = "kind"): DatasetKind => oneOf(p
 export const parseSku = (v: unknown, property = "sku"): Sku => oneOf(property, v, SKUS);
 export const parsePurpose = (v: unknown, property = "purpose"): Purpose => oneOf(property, v, PURPOSES);
 
-const LOCALE = /^[a-z]{2,3}(-[A-Za-z]{4})?-[A-Z]{2}$/;
+/** Custom Speech locales are language[-Script]-REGION, e.g. en-US, zh-Hans-CN, es-419. One rule for every validator. */
+const LOCALE = /^[a-z]{2,3}(-[A-Z][a-z]{3})?-([A-Z]{2}|[0-9]{3})$/;
+export function isLocale(v: unknown): v is string {
+  return typeof v === "string" && LOCALE.test(v);
+}
 export function parseLocale(v: unknown, property = "locale"): string {
-  if (typeof v === "string" && LOCALE.test(v)) return v;
+  if (isLocale(v)) return v;
   throw new InvalidOptionError(property, `${property}: ${JSON.stringify(v)} is not a locale; expected language-REGION such as en-US or de-DE`);
 }
 
