@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import { LocalePipeline } from "./components/locale-pipeline";
 import { SpeechAccount, type SpeechResource } from "./components/speech-account";
-import { readStackConfig } from "./components/stack-config";
+import { readStackConfig, speechSku } from "./components/stack-config";
 import { TrainingDataStore, type TrainingDataLocation } from "./components/training-data-store";
 
 const config = readStackConfig();
@@ -36,15 +36,18 @@ const speech: SpeechResource =
 
 // Datasets are read by the service from the store, so the pipelines wait for the store and its role grants.
 const dependsOn = ([store, speech] as unknown[]).filter((r): r is pulumi.Resource => r instanceof pulumi.Resource);
+// F0 holds 2 datasets: previews refuse a dataset replacement that would need a third while both exist.
+const quota = { sku: speechSku(config.speech) ?? "S0", datasetsInStack: config.locales.reduce((n, l) => n + l.datasets.length, 0) };
+const connection = { endpoint: speech.endpoint, key: speech.key, keyConfig: speech.keyConfig };
 const pipelines = config.locales.map(
-  (locale) =>
-    new LocalePipeline(`speech-${locale.locale.toLowerCase()}`, { speech: { endpoint: speech.endpoint, key: speech.key }, config: locale }, { dependsOn }),
+  (locale) => new LocalePipeline(`speech-${locale.locale.toLowerCase()}`, { speech: connection, config: locale, tuning: config.tuning, quota }, { dependsOn }),
 );
 
 export const speechEndpoint = speech.endpoint;
 export const speechRegion = speech.region;
 export const speechResourceId = speech.resourceId;
-export const speechPrincipalId = speech.principalId;
+/** Null when the Speech resource's identity is not known (an existing resource given without its principalId). */
+export const speechPrincipalId = speech.principalId.apply((id) => id ?? null);
 /** Only when local (key) auth is on or an existing key was configured; always a secret. */
 export const speechKey = speech.key;
 export const storageAccountName = store.accountName;

@@ -3,7 +3,8 @@
 // A retrain shows in preview as a Model replace; the Endpoint swaps in place only once the gate passes.
 import * as pulumi from "@pulumi/pulumi";
 import { Dataset, Endpoint, Evaluation, Model, Project, getBaseModel } from "./custom-speech";
-import type { SpeechConnectionInput, Tuning } from "./custom-speech";
+import type { DatasetQuota, SpeechConnectionInput, Tuning } from "./custom-speech";
+import { adaptsBaseModel } from "./domain";
 import type { LocaleConfig } from "./stack-config";
 import { findDataset, readManifestSync } from "./training-data/manifest";
 
@@ -14,6 +15,11 @@ export interface LocalePipelineArgs {
   baseModel?: pulumi.Input<string>;
   /** Poll/retry knobs passed to every resource (tests use short polls). */
   tuning?: Tuning;
+  /**
+   * The Speech resource's SKU and how many datasets the stack declares on it (all locales; default: this
+   * pipeline's). On F0 (2 datasets) a preview refuses a dataset replacement the resource could not hold.
+   */
+  quota?: DatasetQuota;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -55,6 +61,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
     super("customspeech:index:LocalePipeline", name, {}, opts);
     const c = args.config;
     const common = { speech: args.speech, tuning: args.tuning };
+    const quota = args.quota && { ...args.quota, datasetsInStack: Math.max(args.quota.datasetsInStack, c.datasets.length) };
     const child = { parent: this };
 
     this.project = new Project(`${name}-project`, { ...common, locale: c.locale, displayName: c.displayName ?? `${c.locale} Custom Speech` }, child);
@@ -74,6 +81,8 @@ export class LocalePipeline extends pulumi.ComponentResource {
           contentUrl: d.contentUrl ?? fromManifest?.blobUrl,
           file: d.file,
           contentHash: d.contentHash ?? fromManifest?.contentHash,
+          waitMinutes: d.waitMinutes,
+          quota,
         },
         child,
       );
@@ -97,7 +106,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
             getBaseModel({
               speech: s as { endpoint: string; key?: string },
               locale: c.locale,
-              adaptationKinds: kinds.filter((k) => k !== "AudioFiles" && k !== "OutputFormatting"),
+              adaptationKinds: kinds.filter(adaptsBaseModel),
               minAdaptationDaysLeft: c.baseModel?.minAdaptationDaysLeft,
             }),
           );
@@ -111,6 +120,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
         baseModel: base.apply((b) => b.self as string),
         datasets: training.map((d) => d.self),
         customModelWeightPercent: c.training.customModelWeightPercent,
+        waitMinutes: c.training.waitMinutes,
       },
       child,
     );
@@ -131,6 +141,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
           dataset: dataset(c.evaluation.dataset, "evaluation.dataset").self,
           maxWordErrorRate: c.evaluation.maxWordErrorRate,
           minWordErrorRateImprovement: c.evaluation.minWordErrorRateImprovement,
+          waitMinutes: c.evaluation.waitMinutes,
         },
         child,
       );
@@ -146,6 +157,8 @@ export class LocalePipeline extends pulumi.ComponentResource {
         model: deployed,
         displayName: c.endpoint?.displayName ?? `${c.locale} endpoint`,
         loggingEnabled: c.endpoint?.loggingEnabled,
+        waitMinutes: c.endpoint?.waitMinutes,
+        adoptId: c.endpoint?.adoptId,
       },
       child,
     );

@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
+import { ValidationError, ensure, ensureOneOf, uuid } from "./domain";
 
 /** Built-in role definition GUIDs (learn.microsoft.com role-based-access-control/built-in-roles). */
 export const BuiltInRoles = {
@@ -27,23 +28,18 @@ export interface Principal {
   principalType?: PrincipalType;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Throws an error naming the property when a principal is not a GUID or has an unknown type. */
 export function validatePrincipals(principals: readonly Principal[] | undefined, property: string): Principal[] {
   if (principals === undefined) return [];
   if (!Array.isArray(principals)) {
-    throw new Error(`${property} must be a list of { principalId, principalType? } objects.`);
+    throw new ValidationError(property, `${property} must be a list of { principalId, principalType? } objects.`);
   }
   return principals.map((p, i) => {
     const where = `${property}[${i}]`;
-    if (typeof p !== "object" || p === null || typeof p.principalId !== "string" || !GUID.test(p.principalId)) {
-      throw new Error(`${where}.principalId must be an Entra object id (a GUID such as 00000000-0000-0000-0000-000000000000).`);
-    }
-    if (p.principalType !== undefined && !PRINCIPAL_TYPES.includes(p.principalType)) {
-      throw new Error(`${where}.principalType "${p.principalType}" is not allowed. Allowed values: ${PRINCIPAL_TYPES.join(", ")}.`);
-    }
-    return { principalId: p.principalId.toLowerCase(), principalType: p.principalType };
+    if (typeof p !== "object" || p === null) throw new ValidationError(where, `${where} must be { principalId, principalType? }.`);
+    const principalId = ensure<string>(`${where}.principalId`, p.principalId, uuid).toLowerCase();
+    const principalType = p.principalType === undefined ? undefined : ensureOneOf(`${where}.principalType`, p.principalType, PRINCIPAL_TYPES);
+    return { principalId, principalType };
   });
 }
 

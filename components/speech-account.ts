@@ -4,18 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
-import { defaultSubdomainName, oneOf, validateServiceUrl, validateSubdomain } from "./naming";
+import { F0_WARNING, SPEECH_SKUS, ensure, ensureEach, ensureOneOf, httpsOrLoopbackUrl, ipv4OrCidr, speechResourceId, subdomain, type SpeechSku } from "./domain";
+import { defaultSubdomainName } from "./naming";
 import { normalizeRegion, validateTrainingRegion } from "./regions";
 import { assignRole, Principal, validatePrincipals } from "./roles";
 
-export const SPEECH_SKUS = ["S0", "F0"] as const;
-export type SpeechSku = (typeof SPEECH_SKUS)[number];
+export { SPEECH_SKUS, F0_WARNING, type SpeechSku };
 export const PUBLIC_NETWORK_ACCESS = ["Enabled", "Disabled"] as const;
 export const NETWORK_DEFAULT_ACTIONS = ["Allow", "Deny"] as const;
 export const NETWORK_BYPASS = ["AzureServices", "None"] as const;
-
-export const F0_WARNING =
-  "SKU F0 (free) allows at most 2 Custom Speech datasets per resource and deletes custom endpoints after 7 days; use S0 for anything that must last.";
 
 /** What every Speech resource offers to the data plane, whether this program created it or not. */
 export interface SpeechResource {
@@ -28,6 +25,13 @@ export interface SpeechResource {
   principalId: pulumi.Output<string | undefined>;
   /** Resource key as a secret; only present when local (key) auth is enabled or a key was supplied. */
   key: pulumi.Output<string> | undefined;
+  /**
+   * The stack config key holding `key`, when it comes from config: Custom Speech resources then read the key from
+   * the stack config on every operation (refresh and destroy included) and never store it in the state.
+   */
+  keyConfig?: string;
+  /** The SKU, when known: F0 limits how many datasets a deployment may hold at once. */
+  sku?: SpeechSku;
 }
 
 export interface NetworkAcls {
@@ -88,6 +92,10 @@ export interface ExistingSpeechAccountArgs {
   resourceId: string;
   /** Resource key, if the platform team hands one out; it is kept as a secret. */
   key?: pulumi.Input<string>;
+  /** The stack config key that holds `key` (see SpeechResource.keyConfig). */
+  keyConfig?: string;
+  /** Its SKU (S0 or F0), so that previews can refuse changes F0's dataset limit cannot hold. */
+  sku?: SpeechSku;
   /** Its system-assigned identity, to grant it access to a TrainingDataStore. */
   principalId?: string;
   inferenceOnly?: boolean;
@@ -107,10 +115,8 @@ export interface SpeechAccountSettings {
   users: Principal[];
 }
 
-const IPV4_OR_CIDR = /^(\d{1,3})(\.\d{1,3}){3}(\/\d{1,2})?$/;
-
 export function speechAccountSettings(name: string, args: SpeechAccountArgs): SpeechAccountSettings {
-  const accountName = validateSubdomain(args.accountName ?? defaultSubdomainName(name), "accountName");
+  const accountName = ensure<string>("accountName", args.accountName ?? defaultSubdomainName(name), subdomain);
   const bringYourOwnStorage = args.bringYourOwnStorage ?? false;
   if (bringYourOwnStorage && !args.trainingDataStore) {
     throw new Error("bringYourOwnStorage needs trainingDataStore: the storage account the Speech resource will use.");
@@ -118,22 +124,19 @@ export function speechAccountSettings(name: string, args: SpeechAccountArgs): Sp
   let networkAcls: NetworkAcls | undefined;
   if (args.networkAcls) {
     const acls = args.networkAcls;
-    for (const [i, ip] of (acls.ipRules ?? []).entries()) {
-      if (!IPV4_OR_CIDR.test(ip)) throw new Error(`networkAcls.ipRules[${i}] "${ip}" must be an IPv4 address or CIDR range.`);
-    }
     networkAcls = {
-      defaultAction: oneOf(acls.defaultAction, NETWORK_DEFAULT_ACTIONS, "networkAcls.defaultAction", "Allow"),
-      bypass: oneOf(acls.bypass, NETWORK_BYPASS, "networkAcls.bypass", "AzureServices"),
-      ipRules: acls.ipRules ?? [],
+      defaultAction: ensureOneOf("networkAcls.defaultAction", acls.defaultAction, NETWORK_DEFAULT_ACTIONS, { fallback: "Allow" }),
+      bypass: ensureOneOf("networkAcls.bypass", acls.bypass, NETWORK_BYPASS, { fallback: "AzureServices" }),
+      ipRules: ensureEach("networkAcls.ipRules", acls.ipRules, ipv4OrCidr),
       virtualNetworkSubnetIds: acls.virtualNetworkSubnetIds ?? [],
     };
   }
   return {
     accountName,
-    customSubDomainName: validateSubdomain(args.customSubDomainName ?? accountName, "customSubDomainName"),
-    sku: oneOf(args.sku, SPEECH_SKUS, "sku", "S0"),
+    customSubDomainName: ensure<string>("customSubDomainName", args.customSubDomainName ?? accountName, subdomain),
+    sku: ensureOneOf("sku", args.sku, SPEECH_SKUS, { fallback: "S0" }),
     disableLocalAuth: args.disableLocalAuth ?? true,
-    publicNetworkAccess: oneOf(args.publicNetworkAccess, PUBLIC_NETWORK_ACCESS, "publicNetworkAccess", "Enabled"),
+    publicNetworkAccess: ensureOneOf("publicNetworkAccess", args.publicNetworkAccess, PUBLIC_NETWORK_ACCESS, { fallback: "Enabled" }),
     networkAcls,
     bringYourOwnStorage,
     contributors: validatePrincipals(args.contributors, "contributors"),
@@ -148,14 +151,13 @@ export function checkedRegion(location: pulumi.Input<string>, args: { inferenceO
   return pulumi.output(location).apply((l) => validateTrainingRegion(l, options));
 }
 
-const ACCOUNT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.CognitiveServices\/accounts\/[^/]+$/i;
-
 export class SpeechAccount extends pulumi.ComponentResource implements SpeechResource {
   public readonly endpoint: pulumi.Output<string>;
   public readonly region: pulumi.Output<string>;
   public readonly resourceId: pulumi.Output<string>;
   public readonly principalId: pulumi.Output<string | undefined>;
   public readonly key: pulumi.Output<string> | undefined;
+  public readonly sku: SpeechSku;
   public readonly accountName: pulumi.Output<string>;
   /** The underlying azure-native account, for callers that need more of its outputs. */
   public readonly account: cognitiveservices.Account;
@@ -165,12 +167,8 @@ export class SpeechAccount extends pulumi.ComponentResource implements SpeechRes
    * created. Its role assignments and network rules stay with its owner.
    */
   public static existing(args: ExistingSpeechAccountArgs): SpeechResource {
-    validateServiceUrl(args.endpoint, "existing.endpoint", "https://<subdomain>.cognitiveservices.azure.com");
-    if (!ACCOUNT_ID.test(args.resourceId)) {
-      throw new Error(
-        `existing.resourceId "${args.resourceId}" must be /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.CognitiveServices/accounts/<name>.`,
-      );
-    }
+    ensure("existing.endpoint", args.endpoint, httpsOrLoopbackUrl("https://<subdomain>.cognitiveservices.azure.com"));
+    ensure("existing.resourceId", args.resourceId, speechResourceId);
     if (args.principalId !== undefined) validatePrincipals([{ principalId: args.principalId }], "existing.principalId");
     const region = validateTrainingRegion(args.region, { ...args, property: "existing.region" });
     return {
@@ -179,6 +177,8 @@ export class SpeechAccount extends pulumi.ComponentResource implements SpeechRes
       resourceId: pulumi.output(args.resourceId),
       principalId: pulumi.output(args.principalId),
       key: args.key === undefined ? undefined : pulumi.secret(args.key),
+      keyConfig: args.keyConfig,
+      sku: args.sku === undefined ? undefined : ensureOneOf("existing.sku", args.sku, SPEECH_SKUS),
     };
   }
 
@@ -188,6 +188,7 @@ export class SpeechAccount extends pulumi.ComponentResource implements SpeechRes
     const location = checkedRegion(args.location, args, "location");
     super("customspeech:index:SpeechAccount", name, {}, opts);
     if (settings.sku === "F0") pulumi.log.warn(F0_WARNING, this);
+    this.sku = settings.sku;
 
     const acls = settings.networkAcls;
     this.account = new cognitiveservices.Account(
@@ -257,7 +258,10 @@ export class SpeechAccount extends pulumi.ComponentResource implements SpeechRes
       : pulumi.secret(
           cognitiveservices
             .listAccountKeysOutput({ accountName: account.name, resourceGroupName: args.resourceGroupName }, child)
-            .apply((k) => k.key1 ?? ""),
+            .apply((k) => {
+              if (!k.key1) throw new Error(`SpeechAccount ${name}: Azure listed no key although disableLocalAuth is false.`);
+              return k.key1;
+            }),
         );
 
     this.registerOutputs({

@@ -3,25 +3,61 @@
  * `loadStackConfig` is a pure function over a config reader so it can be tested without a Pulumi engine.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { oneOf } from "./naming";
+import type { Tuning } from "./custom-speech/core";
+import {
+  CONTAINER_KINDS,
+  DATASET_KINDS,
+  GATE_BOUNDS,
+  SPEECH_SKUS,
+  SKU_LIMITS,
+  ValidationError,
+  boolean,
+  datasetName,
+  ensure,
+  ensureEach,
+  ensureOneOf,
+  httpsOrLoopbackUrl,
+  knownKeys,
+  locale,
+  number,
+  oneOf,
+  shown,
+  string,
+  uuid,
+  type DatasetKind,
+  type Rule,
+} from "./domain";
 import type { Principal } from "./roles";
-import { type ExistingSpeechAccountArgs, type NetworkAcls, SPEECH_SKUS, type SpeechAccountArgs } from "./speech-account";
+import type { ExistingSpeechAccountArgs, NetworkAcls, SpeechAccountArgs } from "./speech-account";
 import { validateTrainingRegion } from "./regions";
 import type { DataLifecycle, ExistingTrainingDataStoreArgs, TrainingDataStoreArgs } from "./training-data-store";
-import type { DatasetKind } from "./speech-api/models";
-import { DATASET_KINDS, isLocale } from "./training-data/kinds";
 
 export type { DatasetKind };
+
+/** One dataset of a locale: exactly one of contentUrl, manifest (the sync manifest's entry of this name) or file. */
+export interface DatasetConfig {
+  name: string;
+  kind: DatasetKind;
+  contentUrl?: string;
+  manifest?: string;
+  file?: string;
+  contentHash?: string;
+  /** Wait budget for the import (minutes, default 60). */
+  waitMinutes?: number;
+}
 
 /** One locale's Custom Speech pipeline (consumed by LocalePipeline). */
 export interface LocaleConfig {
   locale: string; // BCP-47, e.g. "en-US"
   displayName?: string;
-  datasets: { name: string; kind: DatasetKind; contentUrl?: string; manifest?: string; file?: string; contentHash?: string }[];
+  datasets: DatasetConfig[];
   baseModel?: { id?: string; minAdaptationDaysLeft?: number }; // default: newest base model with >= 30 days of adaptation left
-  training: { datasets: string[]; customModelWeightPercent?: number }; // names from `datasets`
-  evaluation?: { dataset: string; maxWordErrorRate?: number; minWordErrorRateImprovement?: number }; // percent / percentage points
-  endpoint?: { displayName?: string; loggingEnabled?: boolean };
+  /** names from `datasets`; waitMinutes: how long an `up` waits for the training (default 120) */
+  training: { datasets: string[]; customModelWeightPercent?: number; waitMinutes?: number };
+  /** thresholds in percent / percentage points */
+  evaluation?: { dataset: string; maxWordErrorRate?: number; minWordErrorRateImprovement?: number; waitMinutes?: number };
+  /** adoptId: an existing endpoint (its id) to bring under management instead of creating one */
+  endpoint?: { displayName?: string; loggingEnabled?: boolean; waitMinutes?: number; adoptId?: string };
   expiryWarningDays?: number; // default 60
 }
 
@@ -40,6 +76,8 @@ export interface StackConfig {
   /** Use this blob service instead of creating a TrainingDataStore (a platform team's account, or Azurite). */
   existingStorage?: ExistingTrainingDataStoreArgs;
   locales: LocaleConfig[];
+  /** Poll and retry knobs for every Custom Speech resource (never a change of a resource). */
+  tuning?: Tuning;
 }
 
 /** Defaults, shared with Pulumi.yaml (a test keeps the two in step). */
@@ -63,7 +101,7 @@ export const CONFIG_KEYS = [
   "existingSpeech", "existingSpeechKey",
   "storageAccountName", "storageSku", "containers", "dataLifecycle", "storagePublicNetworkAccess",
   "storageNetworkDefaultAction", "storageIpRules", "dataReaders", "dataContributors", "existingStorage",
-  "locales",
+  "locales", "tuning",
 ] as const;
 
 /** What the loader needs from `pulumi.Config` (which satisfies it). Values are raw strings; objects are JSON. */
@@ -96,33 +134,38 @@ function str(reader: ConfigReader, key: string): string | undefined {
 function bool(reader: ConfigReader, key: string, fallback: boolean): boolean {
   const v = str(reader, key);
   if (v === undefined) return fallback;
-  if (v !== "true" && v !== "false") throw new ConfigError(key, `must be true or false, got "${v}".`);
-  return v === "true";
+  return ensure<string>(key, v, oneOf(["true", "false"])) === "true";
 }
 
-function obj<T>(reader: ConfigReader, key: string): T | undefined {
+/** An object whose keys must all be among `allowed` (a typo must never be silently ignored). */
+function section<T>(value: unknown, where: string, allowed: readonly string[]): T {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ValidationError(where, `${where} must be an object with keys among ${allowed.join(", ")}; got ${shown(value)}.`);
+  }
+  knownKeys(where, value as Record<string, unknown>, allowed);
+  return value as T;
+}
+
+function obj<T>(reader: ConfigReader, key: string, allowed: readonly string[]): T | undefined {
   const v = parsed(reader, key);
-  if (v === undefined) return undefined;
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError(key, "must be an object.");
-  return v as T;
+  return v === undefined ? undefined : section<T>(v, key, allowed);
 }
 
 function list(reader: ConfigReader, key: string): unknown[] | undefined {
   const v = parsed(reader, key);
   if (v === undefined) return undefined;
-  if (!Array.isArray(v)) throw new ConfigError(key, "must be a list.");
+  if (!Array.isArray(v)) throw new ValidationError(key, `${key} must be a list; got ${shown(v)}.`);
   return v;
 }
 
 function strings(reader: ConfigReader, key: string): string[] | undefined {
   const v = list(reader, key);
-  if (v?.some((s) => typeof s !== "string")) throw new ConfigError(key, "must be a list of strings.");
-  return v as string[] | undefined;
+  return v && ensureEach<string>(key, v, string());
 }
 
 /** A principal is an object id string (type inferred by Azure) or `{ principalId, principalType }`. */
 function principals(reader: ConfigReader, key: string): Principal[] | undefined {
-  return list(reader, key)?.map((p) => (typeof p === "string" ? { principalId: p } : (p as Principal)));
+  return list(reader, key)?.map((p, i) => (typeof p === "string" ? { principalId: p } : section<Principal>(p, `${key}[${i}]`, PRINCIPAL_KEYS)));
 }
 
 /** Rethrows validation errors from the components with the config key in front. */
@@ -135,47 +178,68 @@ function under<T>(key: string, f: () => T): T {
   }
 }
 
-function isInt(v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean {
-  return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+const PRINCIPAL_KEYS = ["principalId", "principalType"] as const;
+const LOCALE_KEYS = ["locale", "displayName", "datasets", "baseModel", "training", "evaluation", "endpoint", "expiryWarningDays"] as const;
+const DATASET_KEYS = ["name", "kind", "contentUrl", "manifest", "file", "contentHash", "waitMinutes"] as const;
+const WAIT_MINUTES = number(0, 7 * 24 * 60);
+const DAYS = (min: number) => number(min, 36500, { integer: true });
+
+/** Each value that is set must keep its rule. */
+function fields(where: string, value: Record<string, unknown>, rules: Record<string, Rule>): void {
+  for (const [k, rule] of Object.entries(rules)) if (value[k] !== undefined) ensure(`${where}.${k}`, value[k], rule);
 }
 
-/** Validates one locale entry; `where` is e.g. `locales[0]`. */
+/** Validates one locale entry; `where` is e.g. `locales[0]`. Unknown keys are errors at every level. */
 export function validateLocale(value: unknown, where: string): LocaleConfig {
-  const fail = (path: string, message: string): never => {
-    throw new Error(`${where}${path} ${message}`);
-  };
-  if (typeof value !== "object" || value === null) fail("", "must be an object with locale, datasets and training.");
-  const l = value as LocaleConfig;
-  if (!isLocale(l.locale)) fail(".locale", `must be a BCP-47 locale such as "en-US", got ${JSON.stringify(l.locale)}.`);
-  if (!Array.isArray(l.datasets) || l.datasets.length === 0) fail(".datasets", "must list at least one dataset.");
-  const names = new Set<string>();
+  const l = section<LocaleConfig>(value, where, LOCALE_KEYS);
+  ensure(`${where}.locale`, l.locale, locale);
+  fields(where, l as unknown as Record<string, unknown>, { displayName: string({ maxLength: 256 }), expiryWarningDays: DAYS(1) });
+  if (!Array.isArray(l.datasets) || l.datasets.length === 0) throw new ValidationError(`${where}.datasets`, `${where}.datasets must list at least one dataset.`);
+  const names: string[] = [];
   l.datasets.forEach((d, i) => {
-    const at = `.datasets[${i}]`;
-    if (typeof d?.name !== "string" || d.name === "") fail(`${at}.name`, "is required.");
-    if (names.has(d.name)) fail(`${at}.name`, `"${d.name}" is used twice; dataset names must be unique per locale.`);
-    names.add(d.name);
-    if (!DATASET_KINDS.includes(d.kind)) fail(`${at}.kind`, `"${d.kind}" is not allowed. Allowed values: ${DATASET_KINDS.join(", ")}.`);
+    const at = `${where}.datasets[${i}]`;
+    section(d, at, DATASET_KEYS);
+    ensure(`${at}.name`, d.name, datasetName);
+    if (names.includes(d.name)) throw new ValidationError(`${at}.name`, `${at}.name "${d.name}" is used twice; dataset names must be unique per locale.`);
+    names.push(d.name);
+    ensure(`${at}.kind`, d.kind, oneOf(DATASET_KINDS));
+    fields(at, d as unknown as Record<string, unknown>, {
+      contentUrl: httpsOrLoopbackUrl("https://<account>.blob.core.windows.net/<container>/<blob>"),
+      manifest: string({ minLength: 1 }),
+      file: string({ minLength: 1 }),
+      contentHash: string({ maxLength: 128 }),
+      waitMinutes: WAIT_MINUTES,
+    });
     const sources = (["contentUrl", "manifest", "file"] as const).filter((k) => d[k] !== undefined);
-    if (sources.length !== 1) fail(at, `must set exactly one of contentUrl, manifest or file (got ${sources.join(", ") || "none"}).`);
+    if (sources.length !== 1) throw new ValidationError(at, `${at} must set exactly one of contentUrl, manifest or file (got ${sources.join(", ") || "none"}).`);
   });
-  if (!Array.isArray(l.training?.datasets) || l.training.datasets.length === 0) fail(".training.datasets", "must name at least one dataset.");
-  for (const n of l.training.datasets) {
-    if (!names.has(n)) fail(".training.datasets", `names "${n}", which is not in datasets (${[...names].join(", ")}).`);
+  const isDataset = oneOf(names);
+  if (l.baseModel !== undefined) {
+    fields(`${where}.baseModel`, section(l.baseModel, `${where}.baseModel`, ["id", "minAdaptationDaysLeft"]), { id: string({ minLength: 1 }), minAdaptationDaysLeft: DAYS(0) });
   }
-  const weight = l.training.customModelWeightPercent;
-  if (weight !== undefined && !isInt(weight, 1, 100)) fail(".training.customModelWeightPercent", "must be a whole number from 1 to 100.");
+  const training = section<LocaleConfig["training"]>(l.training, `${where}.training`, ["datasets", "customModelWeightPercent", "waitMinutes"]);
+  if (!Array.isArray(training.datasets) || training.datasets.length === 0) throw new ValidationError(`${where}.training.datasets`, `${where}.training.datasets must name at least one dataset.`);
+  ensureEach(`${where}.training.datasets`, training.datasets, isDataset);
+  fields(`${where}.training`, training, { customModelWeightPercent: number(1, 100, { integer: true }), waitMinutes: WAIT_MINUTES });
   if (l.evaluation !== undefined) {
-    if (!names.has(l.evaluation.dataset)) fail(".evaluation.dataset", `"${l.evaluation.dataset}" is not in datasets (${[...names].join(", ")}).`);
-    for (const k of ["maxWordErrorRate", "minWordErrorRateImprovement"] as const) {
-      const v = l.evaluation[k];
+    const e = section<NonNullable<LocaleConfig["evaluation"]>>(l.evaluation, `${where}.evaluation`, ["dataset", "maxWordErrorRate", "minWordErrorRateImprovement", "waitMinutes"]);
+    ensure(`${where}.evaluation.dataset`, e.dataset, isDataset);
+    const g = GATE_BOUNDS;
+    fields(`${where}.evaluation`, e, {
       // Percent, like Speech Studio shows WER (the REST API reports fractions; the Evaluation resource converts).
-      if (v !== undefined && (typeof v !== "number" || v < 0 || v > 100)) fail(`.evaluation.${k}`, "must be a percentage from 0 to 100 (8 = 8 % WER).");
-    }
+      maxWordErrorRate: number(g.maxWordErrorRate.min, g.maxWordErrorRate.max),
+      minWordErrorRateImprovement: number(g.minWordErrorRateImprovement.min, g.minWordErrorRateImprovement.max),
+      waitMinutes: WAIT_MINUTES,
+    });
   }
-  const minDays = l.baseModel?.minAdaptationDaysLeft;
-  if (minDays !== undefined && !isInt(minDays, 0)) fail(".baseModel.minAdaptationDaysLeft", "must be a whole number of days (0 or more).");
-  if (l.expiryWarningDays !== undefined && !isInt(l.expiryWarningDays, 1)) fail(".expiryWarningDays", "must be a whole number of days (1 or more).");
-  if (l.endpoint?.loggingEnabled !== undefined && typeof l.endpoint.loggingEnabled !== "boolean") fail(".endpoint.loggingEnabled", "must be true or false.");
+  if (l.endpoint !== undefined) {
+    fields(`${where}.endpoint`, section(l.endpoint, `${where}.endpoint`, ["displayName", "loggingEnabled", "waitMinutes", "adoptId"]), {
+      displayName: string({ maxLength: 256 }),
+      loggingEnabled: boolean,
+      waitMinutes: WAIT_MINUTES,
+      adoptId: uuid,
+    });
+  }
   return l;
 }
 
@@ -189,20 +253,25 @@ export function loadStackConfig(reader: ConfigReader, keys?: readonly string[]):
       throw new ConfigError(k, `is not a setting of this project. Known settings: ${CONFIG_KEYS.join(", ")}.`);
     }
   }
+  // Every validation error below is reported under the setting it concerns.
   const region = str(reader, "region");
   if (!region) throw new ConfigError("region", 'is required: the Azure region, e.g. `pulumi config set region eastus`.');
-  const additionalTrainingRegions = strings(reader, "additionalTrainingRegions") ?? [];
-  const inferenceOnly = bool(reader, "inferenceOnly", CONFIG_DEFAULTS.inferenceOnly);
+  const additionalTrainingRegions = under("additionalTrainingRegions", () => strings(reader, "additionalTrainingRegions") ?? []);
+  const inferenceOnly = under("inferenceOnly", () => bool(reader, "inferenceOnly", CONFIG_DEFAULTS.inferenceOnly));
 
-  const existingRaw = obj<Omit<ExistingSpeechAccountArgs, "key">>(reader, "existingSpeech");
+  const existingRaw = under("existingSpeech", () => obj<Omit<ExistingSpeechAccountArgs, "key">>(reader, "existingSpeech", EXISTING_SPEECH_KEYS));
   let speech: StackConfig["speech"];
   if (existingRaw) {
     for (const k of ["endpoint", "region", "resourceId"] as const) {
       if (typeof existingRaw[k] !== "string") throw new ConfigError("existingSpeech", `needs ${k} (endpoint, region and resourceId are required).`);
     }
+    if (existingRaw.sku !== undefined) under("existingSpeech", () => ensureOneOf("existingSpeech.sku", existingRaw.sku, SPEECH_SKUS));
+    const key = reader.getSecret("existingSpeechKey");
     speech = {
       mode: "existing",
-      existing: { ...existingRaw, key: reader.getSecret("existingSpeechKey"), inferenceOnly, additionalTrainingRegions },
+      // The key is read from the stack config on every provider operation (refresh and destroy included), so
+      // `pulumi config set --secret existingSpeechKey <new key>` is all a key rotation takes.
+      existing: { ...existingRaw, key, keyConfig: key && "existingSpeechKey", inferenceOnly, additionalTrainingRegions },
     };
   } else {
     validateTrainingRegionFor(region, inferenceOnly, additionalTrainingRegions);
@@ -210,58 +279,88 @@ export function loadStackConfig(reader: ConfigReader, keys?: readonly string[]):
       mode: "create",
       settings: {
         accountName: str(reader, "speechAccountName"),
-        sku: under("sku", () => oneOf(str(reader, "sku"), SPEECH_SKUS, "sku", CONFIG_DEFAULTS.sku)),
+        sku: under("sku", () => ensureOneOf("sku", str(reader, "sku"), SPEECH_SKUS, { fallback: CONFIG_DEFAULTS.sku })),
         inferenceOnly,
         additionalTrainingRegions,
-        disableLocalAuth: bool(reader, "disableLocalAuth", CONFIG_DEFAULTS.disableLocalAuth),
+        disableLocalAuth: under("disableLocalAuth", () => bool(reader, "disableLocalAuth", CONFIG_DEFAULTS.disableLocalAuth)),
         publicNetworkAccess: str(reader, "publicNetworkAccess") as SpeechSettings["publicNetworkAccess"],
-        networkAcls: obj<NetworkAcls>(reader, "networkAcls"),
-        bringYourOwnStorage: bool(reader, "bringYourOwnStorage", CONFIG_DEFAULTS.bringYourOwnStorage),
-        restore: bool(reader, "restoreSoftDeleted", CONFIG_DEFAULTS.restoreSoftDeleted),
-        contributors: principals(reader, "contributors"),
-        users: principals(reader, "users"),
+        networkAcls: under("networkAcls", () => obj<NetworkAcls>(reader, "networkAcls", ["defaultAction", "ipRules", "virtualNetworkSubnetIds", "bypass"])),
+        bringYourOwnStorage: under("bringYourOwnStorage", () => bool(reader, "bringYourOwnStorage", CONFIG_DEFAULTS.bringYourOwnStorage)),
+        restore: under("restoreSoftDeleted", () => bool(reader, "restoreSoftDeleted", CONFIG_DEFAULTS.restoreSoftDeleted)),
+        contributors: under("contributors", () => principals(reader, "contributors")),
+        users: under("users", () => principals(reader, "users")),
       },
     };
   }
 
-  const lifecycle = parsed(reader, "dataLifecycle");
-  if (lifecycle !== undefined && lifecycle !== false && (typeof lifecycle !== "object" || lifecycle === null || Array.isArray(lifecycle))) {
-    throw new ConfigError("dataLifecycle", "must be an object { tierToCoolAfterDays, deleteAfterDays, containers } or false.");
-  }
+  const lifecycle = under("dataLifecycle", () => {
+    const v = parsed(reader, "dataLifecycle");
+    return v === undefined || v === false ? v : section<DataLifecycle>(v, "dataLifecycle", ["tierToCoolAfterDays", "deleteAfterDays", "containers"]);
+  });
   // An existing Speech resource's identity still needs to read the training data (dataset URLs without SAS).
   const existingIdentity = speech.mode === "existing" && speech.existing.principalId;
   const dataReaders = [
-    ...(principals(reader, "dataReaders") ?? []),
+    ...(under("dataReaders", () => principals(reader, "dataReaders")) ?? []),
     ...(existingIdentity ? [{ principalId: existingIdentity, principalType: "ServicePrincipal" as const }] : []),
   ];
   const storage: StorageSettings = {
     storageAccountName: str(reader, "storageAccountName"),
     sku: str(reader, "storageSku") as StorageSettings["sku"],
-    containers: obj(reader, "containers"),
+    containers: under("containers", () => obj(reader, "containers", CONTAINER_KINDS)),
     lifecycle: lifecycle as DataLifecycle | false | undefined,
     publicNetworkAccess: str(reader, "storagePublicNetworkAccess") as StorageSettings["publicNetworkAccess"],
     networkDefaultAction: str(reader, "storageNetworkDefaultAction") as StorageSettings["networkDefaultAction"],
-    ipRules: strings(reader, "storageIpRules"),
+    ipRules: under("storageIpRules", () => strings(reader, "storageIpRules")),
     dataReaders,
-    dataContributors: principals(reader, "dataContributors"),
+    dataContributors: under("dataContributors", () => principals(reader, "dataContributors")),
   };
 
-  const existingStorage = obj<ExistingTrainingDataStoreArgs>(reader, "existingStorage");
+  const existingStorage = under("existingStorage", () => obj<ExistingTrainingDataStoreArgs>(reader, "existingStorage", ["blobEndpoint", "accountName", "containers"]));
   if (existingStorage && typeof existingStorage.blobEndpoint !== "string") {
     throw new ConfigError("existingStorage", 'needs blobEndpoint, e.g. {"blobEndpoint": "https://<account>.blob.core.windows.net"}.');
   }
+  if (existingStorage?.containers !== undefined) under("existingStorage", () => section(existingStorage.containers, "existingStorage.containers", CONTAINER_KINDS));
 
-  const tags = obj<Record<string, unknown>>(reader, "tags") ?? {};
-  for (const [k, v] of Object.entries(tags)) {
-    if (typeof v !== "string") throw new ConfigError("tags", `tag "${k}" must be a string.`);
-  }
+  const tags = under("tags", () => {
+    const t = parsed(reader, "tags");
+    if (t === undefined) return {};
+    if (typeof t !== "object" || t === null || Array.isArray(t)) throw new ValidationError("tags", `tags must be an object of strings; got ${shown(t)}.`);
+    for (const [k, v] of Object.entries(t)) ensure(`tags.${k}`, v, string({ maxLength: 256 }));
+    return t as Record<string, string>;
+  });
 
-  const locales = (list(reader, "locales") ?? []).map((l, i) => under("locales", () => validateLocale(l, `locales[${i}]`)));
+  const tuning = under("tuning", () => {
+    const t = obj<Tuning>(reader, "tuning", ["pollIntervalSeconds", "maxRetries", "retryDelayMs", "maxRetryDelayMs"]);
+    if (t) fields("tuning", t as Record<string, unknown>, { pollIntervalSeconds: number(0.001, 3600), maxRetries: number(0, 20, { integer: true }), retryDelayMs: number(1, 600_000), maxRetryDelayMs: number(1, 600_000) });
+    return t;
+  });
+
+  const locales = (under("locales", () => list(reader, "locales")) ?? []).map((l, i) => under("locales", () => validateLocale(l, `locales[${i}]`)));
   const seen = locales.map((l) => l.locale);
   const twice = seen.find((l, i) => seen.indexOf(l) !== i);
   if (twice) throw new ConfigError("locales", `"${twice}" appears twice; use one entry per locale.`);
+  checkDatasetLimit(speech, locales);
 
-  return { region, resourceGroupName: str(reader, "resourceGroupName"), tags: tags as Record<string, string>, speech, storage, existingStorage, locales };
+  return { region, resourceGroupName: str(reader, "resourceGroupName"), tags, speech, storage, existingStorage, locales, tuning };
+}
+
+const EXISTING_SPEECH_KEYS = ["endpoint", "region", "resourceId", "principalId", "sku"] as const;
+
+/** The SKU of the Speech resource the stack deploys to, when the config tells it. */
+export function speechSku(speech: StackConfig["speech"]): (typeof SPEECH_SKUS)[number] | undefined {
+  return speech.mode === "create" ? speech.settings.sku : speech.existing.sku;
+}
+
+/** The datasets a stack declares must fit the SKU's per-resource limit (F0: 2), or no deployment can succeed. */
+function checkDatasetLimit(speech: StackConfig["speech"], locales: LocaleConfig[]): void {
+  const sku = speechSku(speech);
+  const declared = locales.reduce((n, l) => n + l.datasets.length, 0);
+  if (sku && declared > SKU_LIMITS[sku].datasets) {
+    throw new ConfigError(
+      "locales",
+      `declares ${declared} datasets, but a ${sku} Speech resource holds at most ${SKU_LIMITS[sku].datasets}; use S0 or declare fewer datasets.`,
+    );
+  }
 }
 
 function validateTrainingRegionFor(region: string, inferenceOnly: boolean, additionalTrainingRegions: string[]): void {

@@ -4,20 +4,28 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
-import { defaultStorageAccountName, isLoopback, oneOf, validateContainerName, validateServiceUrl, validateStorageAccountName } from "./naming";
+import {
+  CONTAINER_KINDS,
+  DEFAULT_CONTAINERS,
+  RESERVED_CONTAINERS,
+  ValidationError,
+  containerName,
+  ensure,
+  ensureEach,
+  ensureOneOf,
+  httpsOrLoopbackUrl,
+  ipv4OrCidr,
+  isLoopbackHost,
+  number,
+  storageAccountName,
+  type ContainerKind,
+  type ContainerLayout,
+} from "./domain";
+import { defaultStorageAccountName } from "./naming";
 import { assignRole, Principal, validatePrincipals } from "./roles";
 
-export const CONTAINER_KINDS = ["trainingAudio", "testAudio", "relatedText", "pronunciation", "evaluationResults"] as const;
-export type ContainerKind = (typeof CONTAINER_KINDS)[number];
-export type ContainerNames = Record<ContainerKind, string>;
-
-export const DEFAULT_CONTAINER_NAMES: ContainerNames = {
-  trainingAudio: "training-audio",
-  testAudio: "test-audio",
-  relatedText: "related-text",
-  pronunciation: "pronunciation",
-  evaluationResults: "evaluation-results",
-};
+export { CONTAINER_KINDS, DEFAULT_CONTAINERS, type ContainerKind };
+export type ContainerNames = ContainerLayout;
 
 export const STORAGE_SKUS = ["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"] as const;
 export type StorageSku = (typeof STORAGE_SKUS)[number];
@@ -67,47 +75,41 @@ export interface TrainingDataStoreSettings {
   dataContributors: Principal[];
 }
 
-function nonNegativeInteger(value: unknown, property: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new Error(`${property} must be a whole number of days (0 or more), got ${JSON.stringify(value)}.`);
-  }
-  return value;
+function days(value: unknown, property: string): number | undefined {
+  return value === undefined ? undefined : ensure<number>(property, value, number(0, 36500, { integer: true }));
 }
 
+const containerRule = containerName(RESERVED_CONTAINERS);
+
 export function trainingDataStoreSettings(name: string, args: TrainingDataStoreArgs): TrainingDataStoreSettings {
-  const containers = { ...DEFAULT_CONTAINER_NAMES };
+  const containers: ContainerNames = { ...DEFAULT_CONTAINERS };
   for (const [kind, value] of Object.entries(args.containers ?? {})) {
-    oneOf(kind, CONTAINER_KINDS, "containers key");
-    containers[kind as ContainerKind] = validateContainerName(value as string, `containers.${kind}`);
+    containers[ensureOneOf("containers key", kind, CONTAINER_KINDS)] = ensure(`containers.${kind}`, value, containerRule);
   }
   const names = Object.values(containers);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate) throw new Error(`containers: "${duplicate}" is used for more than one kind of data; each needs its own container.`);
+  if (duplicate) throw new ValidationError("containers", `containers: "${duplicate}" is used for more than one kind of data; each needs its own container.`);
 
   let lifecycle: Required<DataLifecycle> | undefined;
   if (args.lifecycle !== false) {
     const l = args.lifecycle ?? {};
-    const cool = nonNegativeInteger(l.tierToCoolAfterDays, "lifecycle.tierToCoolAfterDays") ?? 30;
-    const del = nonNegativeInteger(l.deleteAfterDays, "lifecycle.deleteAfterDays") ?? 0;
+    const cool = days(l.tierToCoolAfterDays, "lifecycle.tierToCoolAfterDays") ?? 30;
+    const del = days(l.deleteAfterDays, "lifecycle.deleteAfterDays") ?? 0;
     if (del > 0 && cool > 0 && del <= cool) {
       throw new Error(`lifecycle.deleteAfterDays (${del}) must be greater than lifecycle.tierToCoolAfterDays (${cool}).`);
     }
-    const kinds = (l.containers ?? [...CONTAINER_KINDS]).map((k, i) => oneOf(k, CONTAINER_KINDS, `lifecycle.containers[${i}]`, k));
+    const kinds = (l.containers ?? [...CONTAINER_KINDS]).map((k, i) => ensureOneOf(`lifecycle.containers[${i}]`, k, CONTAINER_KINDS));
     if (kinds.length === 0) throw new Error(`lifecycle.containers must name at least one of: ${CONTAINER_KINDS.join(", ")} (or set lifecycle to false).`);
     lifecycle = cool > 0 || del > 0 ? { tierToCoolAfterDays: cool, deleteAfterDays: del, containers: kinds } : undefined;
   }
-  for (const [i, ip] of (args.ipRules ?? []).entries()) {
-    if (!/^(\d{1,3})(\.\d{1,3}){3}(\/\d{1,2})?$/.test(ip)) throw new Error(`ipRules[${i}] "${ip}" must be an IPv4 address or CIDR range.`);
-  }
   return {
-    storageAccountName: validateStorageAccountName(args.storageAccountName ?? defaultStorageAccountName(name), "storageAccountName"),
-    sku: oneOf(args.sku, STORAGE_SKUS, "sku", "Standard_LRS"),
+    storageAccountName: ensure<string>("storageAccountName", args.storageAccountName ?? defaultStorageAccountName(name), storageAccountName),
+    sku: ensureOneOf("sku", args.sku, STORAGE_SKUS, { fallback: "Standard_LRS" }),
     containers,
     lifecycle,
-    publicNetworkAccess: oneOf(args.publicNetworkAccess, ["Enabled", "Disabled"] as const, "publicNetworkAccess", "Enabled"),
-    networkDefaultAction: oneOf(args.networkDefaultAction, ["Allow", "Deny"] as const, "networkDefaultAction", "Allow"),
-    ipRules: args.ipRules ?? [],
+    publicNetworkAccess: ensureOneOf("publicNetworkAccess", args.publicNetworkAccess, ["Enabled", "Disabled"] as const, { fallback: "Enabled" }),
+    networkDefaultAction: ensureOneOf("networkDefaultAction", args.networkDefaultAction, ["Allow", "Deny"] as const, { fallback: "Allow" }),
+    ipRules: ensureEach<string>("ipRules", args.ipRules, ipv4OrCidr),
     dataReaders: validatePrincipals(args.dataReaders, "dataReaders"),
     dataContributors: validatePrincipals(args.dataContributors, "dataContributors"),
   };
@@ -134,11 +136,12 @@ export interface ExistingTrainingDataStoreArgs {
 export class TrainingDataStore extends pulumi.ComponentResource {
   /** A store this stack does not manage: creates nothing; access is granted by whoever owns it. */
   public static existing(args: ExistingTrainingDataStoreArgs): TrainingDataLocation {
-    const url = validateServiceUrl(args.blobEndpoint, "existingStorage.blobEndpoint", "https://<account>.blob.core.windows.net");
+    ensure("existingStorage.blobEndpoint", args.blobEndpoint, httpsOrLoopbackUrl("https://<account>.blob.core.windows.net"));
+    const url = new URL(args.blobEndpoint);
     const blob = args.blobEndpoint.replace(/\/+$/, "");
-    const containers = { ...DEFAULT_CONTAINER_NAMES, ...args.containers };
-    for (const [kind, n] of Object.entries(containers)) validateContainerName(n, `existingStorage.containers.${kind}`);
-    const accountName = args.accountName ?? (isLoopback(url) ? url.pathname.split("/").filter(Boolean).pop() ?? "" : url.hostname.split(".")[0]);
+    const containers = { ...DEFAULT_CONTAINERS, ...args.containers };
+    for (const [kind, n] of Object.entries(containers)) ensure(`existingStorage.containers.${kind}`, n, containerRule);
+    const accountName = args.accountName ?? (isLoopbackHost(url.hostname) ? url.pathname.split("/").filter(Boolean).pop() ?? "" : url.hostname.split(".")[0]);
     return {
       accountName: pulumi.output(accountName),
       blobEndpoint: pulumi.output(blob),

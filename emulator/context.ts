@@ -12,10 +12,11 @@ export class Resource {
   constructor(
     readonly name: string,
     readonly region: string,
-    readonly key: string,
+    public key: string,
     readonly resourceId: string,
     readonly endpoint: string,
     readonly state: ResourceState,
+    readonly sku: "S0" | "F0" = "S0",
   ) {
     this.apiBase = `${endpoint}/speechtotext`;
   }

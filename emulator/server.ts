@@ -75,6 +75,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultInjector(options.faults);
   const router = new Router(ROUTES);
   const requestLog: RequestLogEntry[] = [];
+  let listener: ((entry: RequestLogEntry) => void) | undefined;
   const persist = (): void => {
     if (options.statePath) saveState(options.statePath, state);
   };
@@ -93,7 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       throw new Error(`Emulated resource name '${spec.name}' must be letters, digits and dashes.`);
     }
     state.resources[spec.name] ??= emptyResourceState();
-    resources.set(spec.name, new Resource(spec.name, spec.region, spec.key, armResourceId(spec), `${url}/${spec.name}`, state.resources[spec.name]));
+    resources.set(spec.name, new Resource(spec.name, spec.region, spec.key, armResourceId(spec), `${url}/${spec.name}`, state.resources[spec.name], spec.sku));
   }
   const core: Core = {
     url,
@@ -124,7 +125,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const [, name = "", ...rest] = parsed.pathname.split("/");
     const path = `/${rest.join("/")}`;
     const log = (status: number): void => {
-      requestLog.push({ resource: name, method, path, status, time: now() });
+      const entry = { resource: name, method, path, status, time: now() };
+      requestLog.push(entry);
+      listener?.(entry);
     };
     const reply = (r: Reply): void => {
       log(r.status);
@@ -192,7 +195,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
 
   const resourceInfo = Object.fromEntries(
-    [...resources.values()].map((r) => [r.name, { endpoint: r.endpoint, region: r.region, key: r.key, resourceId: r.resourceId }]),
+    [...resources.values()].map((r) => [
+      r.name,
+      {
+        endpoint: r.endpoint,
+        region: r.region,
+        resourceId: r.resourceId,
+        get key() {
+          return r.key;
+        },
+      },
+    ]),
   );
 
   return {
@@ -211,6 +224,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (!r.state.datasets[id]) throw new Error(`markDatasetBad: resource '${resourceName}' has no dataset '${datasetId}'.`);
       r.state.badDatasets[id] = { at: now(), message: message ?? "The dataset was marked bad: its content cannot be used for training." };
       persist();
+    },
+    rotateKey: (resourceName, key) => {
+      const r = resources.get(resourceName);
+      if (!r) throw new Error(`rotateKey: no emulated resource '${resourceName}'.`);
+      r.key = key;
+    },
+    onRequest: (l) => {
+      listener = l;
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {

@@ -4,6 +4,8 @@ export interface EmulatedResourceSpec {
   name: string;
   region: string;
   key: string;
+  /** S0 (default) or F0, whose per-resource limits the emulator enforces (F0: 2 datasets). */
+  sku?: "S0" | "F0";
   subscriptionId?: string;
   resourceGroup?: string;
 }
@@ -63,5 +65,9 @@ export interface RunningEmulator {
   setFaults(f: EmulatorOptions["faults"]): void;
   setScenario(s: Partial<EvaluationScenario>): void;
   markDatasetBad(resource: string, datasetId: string, message?: string): void;
+  /** Regenerates a resource's key, as `az cognitiveservices account keys regenerate` does: the old key stops working. */
+  rotateKey(resource: string, key: string): void;
+  /** Called after every answered (or reset) request, e.g. to crash a client right after its POST. */
+  onRequest(listener: ((entry: RequestLogEntry) => void) | undefined): void;
   stop(): Promise<void>;
 }

@@ -10,10 +10,10 @@ import {
   DEFAULT_BLOCK_SIZE,
   DEFAULT_CONCURRENCY,
   DEVELOPMENT_STORAGE,
-  InvalidOptionError,
+  ValidationError,
   ManifestError,
   RULE_LIST,
-  SKUS,
+  SPEECH_SKUS,
   SYNC_CACHE_FILE,
   TrainingDataValidationError,
   formatProblem,
@@ -88,7 +88,7 @@ function buildProgram(): Command {
     .option("--pronunciation-container <name>", "container for pronunciation files (default pronunciation)")
     .option("--manifest <file>", "manifest to write or update", "training-data.manifest.json")
     .option("--cache <file>", `sync cache (default: ${SYNC_CACHE_FILE} beside the manifest)`)
-    .option("--sku <sku>", `Speech resource tier, ${SKUS.join(" or ")}: decides the text size limits`, "S0")
+    .option("--sku <sku>", `Speech resource tier, ${SPEECH_SKUS.join(" or ")}: decides the text size limits`, "S0")
     .option("--validate-only", "validate and report; upload nothing")
     .option("--verify", "ignore the sync cache: re-validate, re-hash and re-check every dataset")
     .option("--sas-minutes <n>", "also mint a read-only SAS URL valid n minutes for each dataset (written to --sas-file, never printed)", positiveInt)
@@ -241,7 +241,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${e.message}\n`);
       return EXIT.validation;
     }
-    if (e instanceof UsageError || e instanceof InvalidOptionError || e instanceof ManifestError) {
+    if (e instanceof UsageError || e instanceof ValidationError || e instanceof ManifestError) {
       process.stderr.write(`error: ${e.message}\n(see --help)\n`);
       return EXIT.usage;
     }

@@ -1,7 +1,6 @@
-// Offline input validation shared by every Custom Speech resource. Nothing here calls the API, so it is safe in
-// preview, and every helper lets the preview "unknown" sentinel through untouched.
-
-import { isLocale } from "../training-data/kinds";
+// Offline input validation shared by every Custom Speech resource, on the project's one set of validators.
+// Nothing here calls the API, so it is safe in preview, and every helper lets the preview "unknown" sentinel through.
+import { httpsOrLoopbackUrl, isUuid, locale, problem, type Rule } from "../domain";
 
 /** The value the engine sends for inputs that are not known yet during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -13,7 +12,11 @@ export interface CheckFailure {
 
 /** customProperties budget of the service, minus the keys the provider adds to tag an entity with its identity. */
 export const MAX_CUSTOM_PROPERTIES = 10;
-export const IDENTITY_TAG_KEYS = ["pulumi-resource", "pulumi-inputs"] as const;
+/**
+ * The identity tags: which Pulumi resource manages the entity, a hash of the create-only inputs it was created
+ * from, and, once the create has handed the entity to the engine, a random handover tag (see core.ts).
+ */
+export const IDENTITY_TAG_KEYS = ["pulumi-resource", "pulumi-inputs", "pulumi-managed"] as const;
 
 export function isUnknown(value: unknown): boolean {
   if (value === UNKNOWN) return true;
@@ -22,102 +25,55 @@ export function isUnknown(value: unknown): boolean {
   return false;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isAbsent = (v: unknown): boolean => v === undefined || v === null;
 
 /** Collects failures for one resource's inputs; each method is a no-op for absent (when optional) or unknown values. */
 export class Checker {
-  // Assigned in the constructor, not as class fields: the closure serializer drops field initializers.
-  declare readonly failures: CheckFailure[];
-  declare private readonly inputs: Record<string, unknown>;
-  constructor(inputs: Record<string, unknown>) {
-    Object.assign(this, { inputs, failures: [] });
-  }
+  readonly failures: CheckFailure[] = [];
+  constructor(readonly inputs: Record<string, unknown>) {}
 
   fail(property: string, reason: string): void {
     this.failures.push({ property, reason });
   }
 
-  /** Returns true when the value should be validated further (present and known). */
-  private present(property: string, required: boolean): boolean {
+  /** True when the value should be validated further (present and known). */
+  present(property: string, required: boolean): boolean {
     const v = this.inputs[property];
-    if (v === undefined || v === null || v === "") {
+    if (isAbsent(v)) {
       if (required) this.fail(property, `${property} is required`);
       return false;
     }
     return !isUnknown(v);
   }
 
-  string(property: string, opts: { required?: boolean; maxLength?: number } = {}): void {
-    if (!this.present(property, !!opts.required)) return;
-    const v = this.inputs[property];
-    if (typeof v !== "string") return this.fail(property, `${property} must be a string, got ${typeof v}`);
-    if (opts.maxLength !== undefined && v.length > opts.maxLength) {
-      this.fail(property, `${property} must be at most ${opts.maxLength} characters, got ${v.length}`);
-    }
-  }
-
-  locale(property = "locale"): void {
-    if (!this.present(property, true)) return;
-    const v = this.inputs[property];
-    if (!isLocale(v)) {
-      this.fail(property, `${property} must be a BCP-47 locale such as "en-US" or "de-DE" (language-REGION), got ${JSON.stringify(v)}`);
-    }
-  }
-
-  oneOf(property: string, allowed: readonly string[], required = true): void {
+  rule(property: string, rule: Rule, required = false): void {
     if (!this.present(property, required)) return;
-    const v = this.inputs[property];
-    if (typeof v !== "string" || !allowed.includes(v)) {
-      this.fail(property, `${property} must be one of ${allowed.join(", ")}; got ${JSON.stringify(v)}`);
-    }
-  }
-
-  number(property: string, min: number, max: number, opts: { required?: boolean; integer?: boolean } = {}): void {
-    if (!this.present(property, !!opts.required)) return;
-    const v = this.inputs[property];
-    const kind = opts.integer ? "an integer" : "a number";
-    if (typeof v !== "number" || !Number.isFinite(v) || (opts.integer && !Number.isInteger(v)) || v < min || v > max) {
-      this.fail(property, `${property} must be ${kind} from ${min} to ${max}; got ${JSON.stringify(v)}`);
-    }
-  }
-
-  boolean(property: string): void {
-    if (!this.present(property, false)) return;
-    if (typeof this.inputs[property] !== "boolean") {
-      this.fail(property, `${property} must be true or false; got ${JSON.stringify(this.inputs[property])}`);
-    }
-  }
-
-  /** https only, except http to a loopback host (local emulator, Azurite). */
-  url(property: string, required = false): void {
-    if (!this.present(property, required)) return;
-    checkUrl(this, property, this.inputs[property]);
+    const message = problem(property, this.inputs[property], rule);
+    if (message) this.fail(property, message);
   }
 
   /** An entity reference: its self URI (any host) or its bare UUID. */
   reference(property: string, what: string, required = false): void {
     if (!this.present(property, required)) return;
-    checkReference(this, property, what, this.inputs[property]);
+    const message = problem(property, this.inputs[property], referenceRule(what));
+    if (message) this.fail(property, message);
   }
 
   references(property: string, what: string, opts: { required?: boolean; min?: number } = {}): void {
     if (!this.present(property, !!opts.required)) return;
     const v = this.inputs[property];
-    if (!Array.isArray(v)) return this.fail(property, `${property} must be a list of ${what} references (self URIs or ids)`);
-    if (opts.min !== undefined && v.length < opts.min) {
-      this.fail(property, `${property} must list at least ${opts.min} ${what}${opts.min > 1 ? "s" : ""}`);
-    }
+    if (!Array.isArray(v)) return this.fail(property, `${property} must be a list of ${what} references (self URIs or ids); got ${JSON.stringify(v)}`);
+    if (opts.min !== undefined && v.length < opts.min) this.fail(property, `${property} must list at least ${opts.min} ${what}${opts.min > 1 ? "s" : ""}`);
     v.forEach((item, i) => {
-      if (!isUnknown(item)) checkReference(this, `${property}[${i}]`, what, item);
+      const message = isUnknown(item) ? undefined : problem(`${property}[${i}]`, item, referenceRule(what));
+      if (message) this.fail(`${property}[${i}]`, message);
     });
   }
 
   customProperties(property = "customProperties"): void {
     if (!this.present(property, false)) return;
     const v = this.inputs[property];
-    if (typeof v !== "object" || Array.isArray(v) || v === null) {
-      return this.fail(property, `${property} must be a map of string to string`);
-    }
+    if (typeof v !== "object" || Array.isArray(v) || v === null) return this.fail(property, `${property} must be a map of string to string`);
     const entries = Object.entries(v as Record<string, unknown>);
     const budget = MAX_CUSTOM_PROPERTIES - IDENTITY_TAG_KEYS.length;
     if (entries.length > budget) {
@@ -125,55 +81,53 @@ export class Checker {
     }
     for (const [k, val] of entries) {
       if (k.length > 64) this.fail(`${property}.${k}`, `${property} keys must be at most 64 characters; "${k.slice(0, 20)}…" has ${k.length}`);
-      if ((IDENTITY_TAG_KEYS as readonly string[]).includes(k)) this.fail(`${property}.${k}`, `${property} key "${k}" is reserved for the Pulumi identity tag`);
+      if ((IDENTITY_TAG_KEYS as readonly string[]).includes(k)) this.fail(`${property}.${k}`, `${property} key "${k}" is reserved for the Pulumi identity tags`);
       if (isUnknown(val)) continue;
       if (typeof val !== "string") this.fail(`${property}.${k}`, `${property} values must be strings; "${k}" is ${typeof val}`);
       else if (val.length > 256) this.fail(`${property}.${k}`, `${property} values must be at most 256 characters; "${k}" has ${val.length}`);
     }
   }
 
-  /** The `speech` connection: { endpoint, key? }. */
+  /** The `speech` connection: { endpoint, key? | keyConfig? }. */
   connection(property = "speech"): void {
     const v = this.inputs[property];
+    if (v === UNKNOWN) return;
     if (v === undefined || v === null || typeof v !== "object" || Array.isArray(v)) {
-      if (v === UNKNOWN) return;
-      return this.fail(property, `${property} must be { endpoint, key? }: the Speech resource endpoint and, optionally, its key`);
+      return this.fail(property, `${property} must be { endpoint, key? } (or { endpoint, keyConfig }): the Speech resource endpoint and, optionally, its key`);
     }
     const c = v as Record<string, unknown>;
-    if (c.endpoint === undefined || c.endpoint === null || c.endpoint === "") {
-      this.fail(`${property}.endpoint`, `${property}.endpoint is required (e.g. https://<name>.cognitiveservices.azure.com)`);
-    } else if (!isUnknown(c.endpoint)) {
-      checkUrl(this, `${property}.endpoint`, c.endpoint);
+    const at = (k: string) => `${property}.${k}`;
+    if (isAbsent(c.endpoint)) this.fail(at("endpoint"), `${at("endpoint")} is required (e.g. https://<name>.cognitiveservices.azure.com)`);
+    const rules: Record<string, Rule> = {
+      endpoint: httpsOrLoopbackUrl(),
+      key: (k) => (typeof k === "string" && k.length > 0 ? undefined : "the Speech resource key, or left out for Microsoft Entra ID"),
+      keyConfig: (k) => (typeof k === "string" && /^[^:\s]+:[^:\s]+$/.test(k) ? undefined : 'a stack config key such as "custom-speech:existingSpeechKey"'),
+    };
+    for (const [k, rule] of Object.entries(rules)) {
+      const message = isAbsent(c[k]) || isUnknown(c[k]) ? undefined : problem(at(k), c[k], rule);
+      if (message) this.fail(at(k), message);
     }
-    if (c.key !== undefined && c.key !== null && !isUnknown(c.key) && typeof c.key !== "string") {
-      this.fail(`${property}.key`, `${property}.key must be a string (the Speech resource key) or omitted for Microsoft Entra ID`);
-    }
+    if (!isAbsent(c.key) && !isAbsent(c.keyConfig)) this.fail(at("keyConfig"), `${at("keyConfig")} must not be set together with ${at("key")}: give the key or the config key that holds it`);
+  }
+
+  locale(property = "locale"): void {
+    this.rule(property, locale, true);
   }
 }
 
-function checkUrl(c: Checker, property: string, v: unknown): void {
-  let u: URL;
-  try {
-    u = new URL(String(v));
-  } catch {
-    return c.fail(property, `${property} must be an absolute URL; got ${JSON.stringify(v)}`);
-  }
-  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname);
-  if (u.protocol !== "https:" && !(u.protocol === "http:" && loopback)) {
-    c.fail(property, `${property} must use https (http is allowed only for localhost/127.0.0.1); got ${u.protocol.replace(":", "")}`);
-  }
-}
-
-function checkReference(c: Checker, property: string, what: string, v: unknown): void {
-  if (typeof v === "object" && v !== null && typeof (v as { self?: unknown }).self === "string") v = (v as { self: string }).self;
-  if (typeof v !== "string") return c.fail(property, `${property} must be a ${what} self URI or id`);
-  if (UUID.test(v)) return;
-  try {
-    const u = new URL(v);
-    if (!UUID.test(u.pathname.split("/").pop() ?? "")) throw new Error("no id");
-  } catch {
-    c.fail(property, `${property} must be a ${what} self URI (…/speechtotext/…/<uuid>) or its UUID; got ${JSON.stringify(v)}`);
-  }
+/** A self URI (…/speechtotext/…/<uuid>) or a bare UUID. */
+export function referenceRule(what: string): Rule {
+  return (v) => {
+    if (typeof v === "object" && v !== null && typeof (v as { self?: unknown }).self === "string") v = (v as { self: string }).self;
+    const allowed = `a ${what} self URI (…/speechtotext/…/<uuid>) or its UUID`;
+    if (typeof v !== "string") return allowed;
+    if (isUuid(v)) return undefined;
+    try {
+      return isUuid(new URL(v).pathname.split("/").pop()) ? undefined : allowed;
+    } catch {
+      return allowed;
+    }
+  };
 }
 
 /**
@@ -185,10 +139,9 @@ export function referenceKey(value: unknown, collection: string): unknown {
     value = (value as { self: string }).self;
   }
   if (typeof value !== "string" || value === UNKNOWN) return value;
-  if (UUID.test(value)) return `${collection}/${value.toLowerCase()}`;
+  if (isUuid(value)) return `${collection}/${value.toLowerCase()}`;
   try {
-    const path = new URL(value).pathname.replace(/^.*\/speechtotext\//, "");
-    return path.toLowerCase();
+    return new URL(value).pathname.replace(/^.*\/speechtotext\//, "").toLowerCase();
   } catch {
     return value;
   }

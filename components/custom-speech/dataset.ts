@@ -3,29 +3,51 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
+import { DATASET_KINDS, SKU_LIMITS, SPEECH_SKUS, httpsOrLoopbackUrl, oneOf, string, type DatasetKind, type SpeechSku } from "../domain";
 import type * as m from "../speech-api/models";
-import { DATASET_KINDS, type DatasetKind } from "../training-data/kinds";
-import { URL_WITHOUT_QUERY, defineSpeechResource, type ResourceSpec } from "./core";
+import { isAbsent } from "./checks";
 import { SpeechResource, type CommonArgs } from "./resource";
+import { changedInputs, type ResourceSpec } from "./spec";
+
+/** How many datasets the stack keeps on the Speech resource, so that a preview can refuse what F0 cannot hold. */
+export interface DatasetQuota {
+  sku: SpeechSku;
+  /** Datasets this stack declares on the Speech resource (all locales). */
+  datasetsInStack: number;
+}
 
 export const datasetSpec: ResourceSpec<m.Dataset> = {
   kind: "Dataset",
-  inputKeys: ["kind", "locale", "project", "contentUrl", "file", "contentHash"],
-  replaceKeys: ["kind", "locale", "contentUrl", "contentHash"],
-  patchKeys: ["project"],
-  // contentUrl is compared without its query: a rotated SAS token is not new data.
-  references: { project: "projects", contentUrl: URL_WITHOUT_QUERY },
+  inputs: {
+    kind: { change: "replace", required: true, rule: oneOf(DATASET_KINDS), read: (e) => e.kind },
+    locale: { change: "replace", required: true, check: (c, p) => c.locale(p), read: (e) => e.locale },
+    project: { change: "patch", compare: { reference: "projects" }, check: (c, p) => c.reference(p, "project"), read: (e) => e.project?.self },
+    // Compared without its query: a rotated SAS token is not new data.
+    contentUrl: { change: "replace", compare: "urlWithoutQuery", secret: true, rule: httpsOrLoopbackUrl("https://<account>.blob.core.windows.net/<container>/<blob>") },
+    // Uploaded by `complete`, not sent in the body.
+    file: { change: "none", rule: string({ minLength: 1 }), create: () => ({}) },
+    contentHash: { change: "replace", rule: string({ maxLength: 128 }), create: () => ({}) },
+    quota: { change: "none" },
+  },
   defaultWaitMinutes: 60,
-  validate(c, i) {
-    c.oneOf("kind", DATASET_KINDS);
-    c.locale();
-    c.reference("project", "project");
-    c.url("contentUrl");
-    c.string("file");
-    c.string("contentHash", { maxLength: 128 });
-    const has = (k: string) => i[k] !== undefined && i[k] !== null && i[k] !== "";
-    if (has("contentUrl") === has("file")) c.fail("contentUrl", "give exactly one of contentUrl (a URL the service can read) or file (a local file uploaded in blocks)");
-    if (has("file") && !has("contentHash")) c.fail("contentHash", "contentHash is required with file (the Dataset resource computes it from the file when omitted)");
+  validate(c, news, olds) {
+    if (isAbsent(news.contentUrl) === isAbsent(news.file)) {
+      c.fail("contentUrl", "give exactly one of contentUrl (a URL the service can read) or file (a local file uploaded in blocks)");
+    }
+    if (!isAbsent(news.file) && isAbsent(news.contentHash)) c.fail("contentHash", "contentHash is required with file (the Dataset resource computes it from the file when omitted)");
+    const q = news.quota as DatasetQuota | undefined;
+    if (!q) return;
+    c.rule("quota", (v) => (SPEECH_SKUS.includes((v as DatasetQuota).sku) && typeof (v as DatasetQuota).datasetsInStack === "number" ? undefined : "{ sku: S0 | F0, datasetsInStack }"));
+    const limit = SKU_LIMITS[q.sku]?.datasets;
+    // A replacement is created before the old dataset is deleted: for a moment both exist.
+    const replacing = Object.keys(olds).length > 0 ? changedInputs(datasetSpec, olds, news).replace : [];
+    if (limit !== undefined && replacing.length && q.datasetsInStack + 1 > limit) {
+      c.fail(
+        replacing[0],
+        `this change replaces the dataset, and the new one is created before the old one is deleted: ${q.datasetsInStack + 1} datasets ` +
+          `for a moment, but a ${q.sku} Speech resource holds at most ${limit}. Use S0, or declare at most ${limit - 1} dataset${limit - 1 === 1 ? "" : "s"} on ${q.sku}.`,
+      );
+    }
   },
   api: {
     create: (c, body) => c.createDataset(body),
@@ -35,22 +57,11 @@ export const datasetSpec: ResourceSpec<m.Dataset> = {
     remove: (c, id) => c.deleteDataset(id),
     wait: (c, id, o) => c.waitForDataset(id, o),
   },
-  createBody: (i, rc) => ({
-    displayName: i.displayName,
-    description: i.description,
-    locale: i.locale,
-    kind: i.kind,
-    project: i.project ? rc.ref(i.project, "projects") : undefined,
-    contentUrl: i.contentUrl,
-  }),
-  patchBody: (i, changed, rc) => (changed.includes("project") && i.project ? { project: rc.ref(i.project, "projects") } : {}),
   async complete(c, entity, id, i) {
     // A block-upload dataset waits in NotStarted until its blocks are committed; re-upload on resume.
     if (!i.file || entity.status !== "NotStarted") return entity;
     const blocks = await c.getDatasetBlocks(id);
-    if ((blocks.committedBlocks ?? []).length === 0) {
-      await c.uploadDatasetContent(id, require("fs").createReadStream(i.file));
-    }
+    if ((blocks.committedBlocks ?? []).length === 0) await c.uploadDatasetContent(id, fs.createReadStream(i.file));
     return c.getDataset(id);
   },
   outputs: (e) => ({
@@ -58,12 +69,8 @@ export const datasetSpec: ResourceSpec<m.Dataset> = {
     rejectedLineCount: e.properties?.rejectedLineCount ?? null,
     durationMilliseconds: e.properties?.durationMilliseconds ?? null,
   }),
-  refreshedInputs: (e) => ({ displayName: e.displayName, description: e.description, locale: e.locale, kind: e.kind, project: e.project?.self }),
   inUseHint: "a model or an evaluation still uses this dataset; delete or retrain those first",
 };
-
-/** The serialized provider (exported for engine-contract tests). */
-export const datasetProvider = defineSpeechResource(datasetSpec);
 
 export interface DatasetArgs extends CommonArgs {
   kind: pulumi.Input<DatasetKind>;
@@ -75,6 +82,8 @@ export interface DatasetArgs extends CommonArgs {
   file?: pulumi.Input<string>;
   /** Hash of the content (e.g. from the sync manifest) so that changed data shows in preview. Computed from `file` when omitted. */
   contentHash?: pulumi.Input<string>;
+  /** The SKU and how many datasets the stack declares: a preview refuses a replacement F0 cannot hold. */
+  quota?: pulumi.Input<DatasetQuota>;
 }
 
 /** Streaming SHA-256 of a local file (program side; the provider never reads files during preview). */
@@ -98,6 +107,7 @@ export class Dataset extends SpeechResource {
 
   constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
     const contentHash = args.contentHash ?? (args.file ? pulumi.output(args.file).apply(hashFile) : undefined);
-    super(datasetSpec, datasetProvider, name, { ...args, contentHash }, opts, ["contentUrl"]);
+    super(datasetSpec, name, { ...args, contentHash }, opts);
   }
 }
+

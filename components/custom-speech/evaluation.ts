@@ -2,11 +2,13 @@
 // The gate's outcome is `approvedModel`, set only when it passes; a failing gate fails the `up` (keeping the
 // evaluation in state so it is not re-run) and nothing deployed from `approvedModel` changes.
 import * as pulumi from "@pulumi/pulumi";
+import { GATE_BOUNDS, number, string } from "../domain";
 import type { SpeechClient } from "../speech-api";
 import type * as m from "../speech-api/models";
 import { IDENTITY_TAG_KEYS, referenceKey } from "./checks";
-import { defineSpeechResource, resourceTag, type Inputs, type ResourceSpec } from "./core";
+import { resourceTag } from "./core";
 import { SpeechResource, type CommonArgs } from "./resource";
+import type { Inputs, ResourceSpec } from "./spec";
 
 export interface GateResult {
   passed: boolean;
@@ -52,24 +54,29 @@ export async function resolveBaseline(c: SpeechClient, i: Inputs): Promise<strin
   return served && referenceKey(served, "models") !== referenceKey(i.model2, "models") ? served : i.model1;
 }
 
+const g = GATE_BOUNDS;
+
 export const evaluationSpec: ResourceSpec<m.Evaluation> = {
   kind: "Evaluation",
-  inputKeys: ["locale", "project", "model1", "baselineEndpoint", "model2", "dataset", "maxWordErrorRate", "minWordErrorRateImprovement"],
-  replaceKeys: ["model1", "baselineEndpoint", "model2", "dataset", "locale"],
-  patchKeys: ["project"],
-  localKeys: ["maxWordErrorRate", "minWordErrorRateImprovement"],
-  references: { project: "projects", model1: "models", model2: "models", dataset: "datasets" },
-  defaultWaitMinutes: 60,
-  validate(c) {
-    c.locale();
-    c.reference("project", "project");
-    c.reference("model1", "baseline model", true);
-    c.string("baselineEndpoint", { maxLength: 256 });
-    c.reference("model2", "candidate model", true);
-    c.reference("dataset", "test dataset", true);
-    c.number("maxWordErrorRate", 0, 100);
-    c.number("minWordErrorRateImprovement", -100, 100);
+  inputs: {
+    locale: { change: "replace", required: true, check: (c, p) => c.locale(p), read: (e) => e.locale },
+    project: { change: "patch", compare: { reference: "projects" }, check: (c, p) => c.reference(p, "project"), read: (e) => e.project?.self },
+    model1: {
+      change: "replace",
+      compare: { reference: "models" },
+      required: true,
+      check: (c, p) => c.reference(p, "baseline model", true),
+      create: async (_v, i, rc) => ({ model1: rc.ref(await resolveBaseline(rc.client, i), "models") }),
+    },
+    // Read only on create: which model the baseline endpoint serves then.
+    baselineEndpoint: { change: "replace", rule: string({ maxLength: 256 }), create: () => ({}) },
+    model2: { change: "replace", compare: { reference: "models" }, required: true, check: (c, p) => c.reference(p, "candidate model", true), read: (e) => e.model2?.self },
+    dataset: { change: "replace", compare: { reference: "datasets" }, required: true, check: (c, p) => c.reference(p, "test dataset", true), read: (e) => e.dataset?.self },
+    // The gate is decided by the provider: a new threshold re-decides it without an API write.
+    maxWordErrorRate: { change: "local", rule: number(g.maxWordErrorRate.min, g.maxWordErrorRate.max) },
+    minWordErrorRateImprovement: { change: "local", rule: number(g.minWordErrorRateImprovement.min, g.minWordErrorRateImprovement.max) },
   },
+  defaultWaitMinutes: 60,
   api: {
     create: (c, body) => c.createEvaluation(body),
     get: (c, id) => c.getEvaluation(id),
@@ -78,16 +85,6 @@ export const evaluationSpec: ResourceSpec<m.Evaluation> = {
     remove: (c, id) => c.deleteEvaluation(id),
     wait: (c, id, o) => c.waitForEvaluation(id, o),
   },
-  createBody: async (i, rc) => ({
-    displayName: i.displayName,
-    description: i.description,
-    locale: i.locale,
-    project: i.project ? rc.ref(i.project, "projects") : undefined,
-    model1: rc.ref(await resolveBaseline(rc.client, i), "models"),
-    model2: rc.ref(i.model2, "models"),
-    dataset: rc.ref(i.dataset, "datasets"),
-  }),
-  patchBody: (i, changed, rc) => (changed.includes("project") && i.project ? { project: rc.ref(i.project, "projects") } : {}),
   outputs(e, i) {
     const p = e.properties ?? {};
     const wer1 = percent(p.wordErrorRate1);
@@ -116,12 +113,8 @@ export const evaluationSpec: ResourceSpec<m.Evaluation> = {
       ? `Evaluation gate failed for ${i.displayName}: ${(outs.gateFailures as string[]).join("; ")}. ` +
         `Baseline (model1) WER ${outs.wordErrorRate1}%, candidate (model2) WER ${outs.wordErrorRate2}%. Nothing downstream was changed.`
       : undefined,
-  refreshedInputs: (e) => ({ displayName: e.displayName, description: e.description, locale: e.locale, project: e.project?.self }),
   inUseHint: "the service refused to delete it",
 };
-
-/** The serialized provider (exported for engine-contract tests). */
-export const evaluationProvider = defineSpeechResource(evaluationSpec);
 
 export interface EvaluationArgs extends CommonArgs {
   locale: pulumi.Input<string>;
@@ -173,6 +166,6 @@ export class Evaluation extends SpeechResource {
   declare readonly approvedModel: pulumi.Output<string>;
 
   constructor(name: string, args: EvaluationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(evaluationSpec, evaluationProvider, name, { ...args }, opts);
+    super(evaluationSpec, name, { ...args }, opts);
   }
 }

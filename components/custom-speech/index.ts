@@ -1,10 +1,10 @@
 // Custom Speech entities as Pulumi resources (dynamic providers over the Speech to text REST API 2025-10-15).
 export { Project, type ProjectArgs } from "./project";
-export { Dataset, hashFile, type DatasetArgs } from "./dataset";
+export { Dataset, hashFile, type DatasetArgs, type DatasetQuota } from "./dataset";
 export { Model, type ModelArgs } from "./model";
 export { Evaluation, evaluateGate, type EvaluationArgs } from "./evaluation";
 export { Endpoint, type EndpointArgs } from "./endpoint";
 export { getBaseModel, getBaseModelOutput, selectBaseModel, type BaseModelResult, type GetBaseModelArgs } from "./base-model";
-export { DATASET_KINDS, type DatasetKind } from "../training-data/kinds";
+export { DATASET_KINDS, type DatasetKind } from "../domain";
 export type { SpeechConnectionInput, CommonArgs } from "./resource";
 export type { Tuning } from "./core";

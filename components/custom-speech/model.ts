@@ -1,24 +1,32 @@
 // Model: a custom model trained on datasets over a base model. Any change of what it is trained on (locale,
 // baseModel, datasets, customModelWeightPercent) is a replace, i.e. a retrain, and previews show it as one.
 import * as pulumi from "@pulumi/pulumi";
+import { number } from "../domain";
 import type * as m from "../speech-api/models";
-import { defineSpeechResource, type ResourceSpec } from "./core";
 import { SpeechResource, type CommonArgs } from "./resource";
+import type { ResourceSpec } from "./spec";
 
 export const modelSpec: ResourceSpec<m.CustomModel> = {
   kind: "Model",
-  inputKeys: ["locale", "project", "baseModel", "datasets", "customModelWeightPercent"],
-  replaceKeys: ["locale", "baseModel", "datasets", "customModelWeightPercent"],
-  patchKeys: ["project"],
-  references: { project: "projects", baseModel: "models/base", datasets: "datasets" },
-  defaultWaitMinutes: 120,
-  validate(c) {
-    c.locale();
-    c.reference("project", "project");
-    c.reference("baseModel", "base model");
-    c.references("datasets", "dataset", { required: true, min: 1 });
-    c.number("customModelWeightPercent", 1, 100, { integer: true });
+  inputs: {
+    locale: { change: "replace", required: true, check: (c, p) => c.locale(p), read: (e) => e.locale },
+    project: { change: "patch", compare: { reference: "projects" }, check: (c, p) => c.reference(p, "project"), read: (e) => e.project?.self },
+    baseModel: { change: "replace", compare: { reference: "models/base" }, check: (c, p) => c.reference(p, "base model"), read: (e) => e.baseModel?.self },
+    // Order-insensitive: the same datasets listed in another order are the same training.
+    datasets: {
+      change: "replace",
+      compare: { references: "datasets" },
+      required: true,
+      check: (c, p) => c.references(p, "dataset", { required: true, min: 1 }),
+      read: (e) => e.datasets?.map((d: m.EntityReference) => d.self),
+    },
+    customModelWeightPercent: {
+      change: "replace",
+      rule: number(1, 100, { integer: true }),
+      create: (v) => (v === undefined ? {} : { properties: { customModelWeightPercent: v } }),
+    },
   },
+  defaultWaitMinutes: 120,
   api: {
     create: (c, body) => c.createModel(body),
     get: (c, id) => c.getModel(id),
@@ -27,27 +35,13 @@ export const modelSpec: ResourceSpec<m.CustomModel> = {
     remove: (c, id) => c.deleteModel(id),
     wait: (c, id, o) => c.waitForModel(id, o),
   },
-  createBody: (i, rc) => ({
-    displayName: i.displayName,
-    description: i.description,
-    locale: i.locale,
-    project: i.project ? rc.ref(i.project, "projects") : undefined,
-    baseModel: i.baseModel ? rc.ref(i.baseModel, "models/base") : undefined,
-    datasets: (i.datasets as string[]).map((d) => rc.ref(d, "datasets")),
-    properties: i.customModelWeightPercent !== undefined ? { customModelWeightPercent: i.customModelWeightPercent } : undefined,
-  }),
-  patchBody: (i, changed, rc) => (changed.includes("project") && i.project ? { project: rc.ref(i.project, "projects") } : {}),
   outputs: (e) => ({
     resolvedBaseModel: e.baseModel?.self ?? null,
     transcriptionExpiry: e.properties?.deprecationDates?.transcriptionDateTime ?? null,
     features: e.properties?.features ?? null,
   }),
-  refreshedInputs: (e) => ({ displayName: e.displayName, description: e.description, locale: e.locale, project: e.project?.self }),
   inUseHint: "an endpoint still serves it or an evaluation uses it; delete or re-point the endpoint (and delete the evaluation) first",
 };
-
-/** The serialized provider (exported for engine-contract tests). */
-export const modelProvider = defineSpeechResource(modelSpec);
 
 export interface ModelArgs extends CommonArgs {
   locale: pulumi.Input<string>;
@@ -68,6 +62,6 @@ export class Model extends SpeechResource {
   declare readonly features: pulumi.Output<m.CustomModelFeatures | null>;
 
   constructor(name: string, args: ModelArgs, opts?: pulumi.CustomResourceOptions) {
-    super(modelSpec, modelProvider, name, { ...args }, opts);
+    super(modelSpec, name, { ...args }, opts);
   }
 }

@@ -1,13 +1,23 @@
 // Program-side half shared by every Custom Speech resource: turns `pulumi.Input` args into the provider's inputs,
 // keeps the key (and SAS-bearing URLs) secret, and adds the identity used to adopt an entity after a crash.
 import * as pulumi from "@pulumi/pulumi";
-import type { Inputs, ResourceSpec, Tuning } from "./core";
+import type { Tuning } from "./core";
+import { thinProvider } from "./provider";
+import { inputKeys, secretInputs, type ResourceSpec } from "./spec";
 
 export interface SpeechConnectionInput {
   /** The Speech resource endpoint, e.g. https://<name>.cognitiveservices.azure.com. */
   endpoint: pulumi.Input<string>;
-  /** The resource key (kept secret). Omit to authenticate with Microsoft Entra ID (DefaultAzureCredential). */
+  /** The resource key (kept secret). Omit it (and keyConfig) to authenticate with Microsoft Entra ID (DefaultAzureCredential). */
   key?: pulumi.Input<string>;
+  /**
+   * The stack config key that holds the resource key, e.g. "existingSpeechKey" (this project's namespace) or
+   * "<project>:<key>". The provider then reads the key from the stack config on every operation — refresh and
+   * destroy included — so a rotated key (`pulumi config set --secret …`) takes effect everywhere, and the key is
+   * never stored in the state. When both are given, resources store only keyConfig and the key serves
+   * program-side lookups (getBaseModel).
+   */
+  keyConfig?: string;
 }
 
 export interface CommonArgs {
@@ -15,19 +25,39 @@ export interface CommonArgs {
   /** Defaults to the Pulumi resource name. */
   displayName?: pulumi.Input<string>;
   description?: pulumi.Input<string>;
-  /** At most 8 entries: the service allows 10 and 2 carry the Pulumi identity. */
+  /** At most 7 entries: the service allows 10 and 3 carry the Pulumi identity. */
   customProperties?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Wait budget for create/update (customTimeouts do not reach dynamic providers). */
   waitMinutes?: pulumi.Input<number>;
   /** Poll and retry knobs; changing them is never a change of the resource. */
   tuning?: pulumi.Input<Tuning>;
+  /**
+   * Bring an existing entity (its id) under management: the create GETs it, checks it is what the inputs
+   * describe, updates what can be patched and tags it, instead of creating one. Never a change afterwards.
+   * (`pulumi import` cannot serve dynamic resources: the engine sends Read without the provider.)
+   */
+  adoptId?: pulumi.Input<string>;
 }
 
-/** The connection as a secret when it carries a key, so state and outputs never show it in plaintext. */
-export function secretConnection(speech: pulumi.Input<SpeechConnectionInput>): pulumi.Output<{ endpoint: string; key?: string }> {
-  return pulumi.output(speech).apply((c) =>
-    c.key ? pulumi.secret({ endpoint: c.endpoint, key: c.key }) : pulumi.output({ endpoint: c.endpoint }),
-  );
+const qualified = (keyConfig: string) => (keyConfig.includes(":") ? keyConfig : `${pulumi.getProject()}:${keyConfig}`);
+
+/** A connection written out in the program (not an Output), whose fields can be looked at before they resolve. */
+const isPlain = (speech: pulumi.Input<SpeechConnectionInput>): speech is SpeechConnectionInput =>
+  typeof speech === "object" && !pulumi.Output.isInstance(speech) && !(speech instanceof Promise);
+
+/** The connection as the provider gets it: a config key (project-qualified) and no key, or secret when it carries a key. */
+export function connectionInput(speech: pulumi.Input<SpeechConnectionInput>): pulumi.Output<{ endpoint: string; key?: string; keyConfig?: string }> {
+  // Built from the endpoint alone, so that the key (a secret) does not make the stored connection secret too.
+  if (isPlain(speech) && speech.keyConfig) return pulumi.output(speech.endpoint).apply((endpoint) => ({ endpoint, keyConfig: qualified(speech.keyConfig!) }));
+  return pulumi.output(speech).apply((c) => {
+    if (c.keyConfig) return pulumi.output({ endpoint: c.endpoint, keyConfig: qualified(c.keyConfig) });
+    return c.key ? pulumi.secret({ endpoint: c.endpoint, key: c.key }) : pulumi.output({ endpoint: c.endpoint });
+  });
+}
+
+/** False only when the program says plainly that no key is stored with the connection. */
+function mayCarryKey(speech: pulumi.Input<SpeechConnectionInput>): boolean {
+  return !(isPlain(speech) && (speech.key === undefined || speech.keyConfig !== undefined));
 }
 
 /** Base class: seeds the declared outputs, adds identity and secrecy, and names the type `custom-speech:<Kind>`. */
@@ -37,24 +67,18 @@ export abstract class SpeechResource extends pulumi.dynamic.Resource {
   declare readonly displayName: pulumi.Output<string>;
   declare readonly error: pulumi.Output<{ code: string | null; message: string | null } | null>;
 
-  protected constructor(
-    spec: ResourceSpec<any>,
-    provider: pulumi.dynamic.ResourceProvider,
-    name: string,
-    args: CommonArgs & Record<string, unknown>,
-    opts?: pulumi.CustomResourceOptions,
-    secretInputs: string[] = [],
-  ) {
+  protected constructor(spec: ResourceSpec<any>, name: string, args: CommonArgs & Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
     // Every output starts unset, so each is an Output on the resource: the inputs and the spec's computed outputs
     // (their names are the keys the spec returns, even for an empty entity).
-    const outputNames = [...spec.inputKeys, ...Object.keys(spec.outputs({}, {} as Inputs))];
+    const outputNames = [...inputKeys(spec), ...Object.keys(spec.outputs({}, {}))];
     const props: Record<string, unknown> = {};
-    for (const k of ["self", "status", "error", "createdDateTime", "lastActionDateTime", ...outputNames]) props[k] = undefined;
+    for (const k of ["self", "status", "error", "createdDateTime", "lastActionDateTime", "managedTag", ...outputNames]) props[k] = undefined;
     Object.assign(props, args);
-    props.speech = secretConnection(args.speech);
+    props.speech = connectionInput(args.speech);
     props.__identity = { project: pulumi.getProject(), stack: pulumi.getStack(), name };
-    for (const k of secretInputs) if (args[k] !== undefined) props[k] = pulumi.secret(args[k] as pulumi.Input<unknown>);
-    const secretOpts: pulumi.CustomResourceOptions = { additionalSecretOutputs: ["speech", ...secretInputs] };
-    super(provider, name, props, pulumi.mergeOptions(opts, secretOpts), "custom-speech", spec.kind);
+    const secrets = secretInputs(spec);
+    for (const k of secrets) if (args[k] !== undefined) props[k] = pulumi.secret(args[k] as pulumi.Input<unknown>);
+    const secretOpts: pulumi.CustomResourceOptions = { additionalSecretOutputs: [...(mayCarryKey(args.speech) ? ["speech"] : []), ...secrets] };
+    super(thinProvider(spec.kind), name, props, pulumi.mergeOptions(opts, secretOpts), "custom-speech", spec.kind);
   }
 }

@@ -1,7 +1,9 @@
 // Offline rules of every Custom Speech resource: what is rejected before anything is sent, and what a change
 // means (PATCH in place or replace). No emulator: these run in milliseconds.
 import { UNKNOWN } from "./checks";
-import { checkInputs, diffInputs, identityTags, type ResourceSpec } from "./core";
+import { checkInputs, diffInputs, identityTags } from "./core";
+import { THIN_PROVIDER_MARKER } from "./provider";
+import type { ResourceSpec } from "./spec";
 import { datasetSpec } from "./dataset";
 import { endpointSpec } from "./endpoint";
 import { evaluateGate, evaluationSpec } from "./evaluation";
@@ -46,20 +48,25 @@ describe("check accepts well-formed inputs for every resource", () => {
 
 // Each row: resource, bad input, the property the failure must name, a fragment of the reason (allowed values).
 const badInputs: [keyof typeof valid, Record<string, unknown>, string, string][] = [
-  ["Project", { locale: "english" }, "locale", "BCP-47"],
+  ["Project", { locale: "english" }, "locale", 'a locale such as "en-US"'],
   ["Project", { locale: "EN-us" }, "locale", "en-US"],
   ["Project", { locale: undefined }, "locale", "required"],
-  ["Project", { locale: 42 }, "locale", "BCP-47"],
-  ["Project", { speech: undefined }, "speech", "endpoint"],
+  ["Project", { locale: 42 }, "locale", 'a locale such as "en-US"'],
+  ["Project", { speech: undefined }, "speech", "required"],
+  ["Project", { speech: "https://x.example" }, "speech", "{ endpoint, key? }"],
   ["Project", { speech: { key: "k" } }, "speech.endpoint", "required"],
   ["Project", { speech: { endpoint: "http://contoso.cognitiveservices.azure.com" } }, "speech.endpoint", "https"],
   ["Project", { speech: { endpoint: "not a url" } }, "speech.endpoint", "absolute URL"],
-  ["Project", { speech: { endpoint: "https://x.example", key: 7 } }, "speech.key", "string"],
+  ["Project", { speech: { endpoint: "https://x.example", key: 7 } }, "speech.key", "the Speech resource key"],
+  ["Project", { speech: { endpoint: "https://x.example", keyConfig: "no namespace here!" } }, "speech.keyConfig", "a stack config key"],
+  ["Project", { speech: { endpoint: "https://x.example", key: "k", keyConfig: "p:k" } }, "speech.keyConfig", "not be set together"],
   ["Project", { displayName: "x".repeat(300) }, "displayName", "at most 256"],
-  ["Project", { customProperties: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, "v"])) }, "customProperties", "at most 8 entries"],
+  ["Project", { customProperties: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, "v"])) }, "customProperties", "at most 7 entries"],
   ["Project", { customProperties: { ["k".repeat(65)]: "v" } }, `customProperties.${"k".repeat(65)}`, "64 characters"],
   ["Project", { customProperties: { k: "v".repeat(257) } }, "customProperties.k", "256 characters"],
   ["Project", { customProperties: { "pulumi-resource": "x" } }, "customProperties.pulumi-resource", "reserved"],
+  ["Project", { customProperties: { "pulumi-managed": "x" } }, "customProperties.pulumi-managed", "reserved"],
+  ["Project", { adoptId: "endpoint-1" }, "adoptId", "a GUID"],
   ["Project", { customProperties: { k: 5 } }, "customProperties.k", "strings"],
   ["Project", { customProperties: ["a"] }, "customProperties", "map of string"],
   ["Project", { waitMinutes: -1 }, "waitMinutes", "from 0 to"],
@@ -77,18 +84,18 @@ const badInputs: [keyof typeof valid, Record<string, unknown>, string, string][]
   ["Model", { datasets: "x" }, "datasets", "list of dataset references"],
   ["Model", { customModelWeightPercent: 0 }, "customModelWeightPercent", "from 1 to 100"],
   ["Model", { customModelWeightPercent: 101 }, "customModelWeightPercent", "from 1 to 100"],
-  ["Model", { customModelWeightPercent: 12.5 }, "customModelWeightPercent", "an integer"],
+  ["Model", { customModelWeightPercent: 12.5 }, "customModelWeightPercent", "a whole number"],
   ["Model", { baseModel: "https://x.example/speechtotext/models/base/latest" }, "baseModel", "base model self URI"],
   ["Evaluation", { maxWordErrorRate: 120 }, "maxWordErrorRate", "from 0 to 100"],
   ["Evaluation", { maxWordErrorRate: -1 }, "maxWordErrorRate", "from 0 to 100"],
   ["Evaluation", { maxWordErrorRate: "5" }, "maxWordErrorRate", "a number"],
   ["Evaluation", { minWordErrorRateImprovement: 101 }, "minWordErrorRateImprovement", "from -100 to 100"],
   ["Evaluation", { model1: undefined }, "model1", "required"],
-  ["Evaluation", { dataset: 12 }, "dataset", "test dataset self URI or id"],
+  ["Evaluation", { dataset: 12 }, "dataset", "test dataset self URI"],
   ["Evaluation", { baselineEndpoint: 5 }, "baselineEndpoint", "must be a string"],
   ["Endpoint", { model: undefined }, "model", "required"],
   ["Endpoint", { loggingEnabled: "yes" }, "loggingEnabled", "true or false"],
-  ["Endpoint", { locale: "en_US" }, "locale", "BCP-47"],
+  ["Endpoint", { locale: "en_US" }, "locale", 'a locale such as "en-US"'],
 ];
 
 describe("check rejects bad input naming the property and the allowed values", () => {
@@ -118,9 +125,10 @@ describe("check tolerates values unknown during preview", () => {
   });
 });
 
-function stored(kind: keyof typeof valid, overrides: Record<string, unknown> = {}) {
+function stored(kind: keyof typeof valid, overrides: Record<string, unknown> = {}): { spec: ResourceSpec<any>; olds: Record<string, any>; news: Record<string, any> } {
   const [spec, base] = valid[kind];
-  return { spec, olds: { ...checkInputs(spec, base).inputs, self: "x", status: "Succeeded", __provider: "old code" }, news: { ...checkInputs(spec, { ...base, ...overrides }).inputs, __provider: "new code" } };
+  const code = (v: string) => `/* ${THIN_PROVIDER_MARKER} */ ${v}`;
+  return { spec, olds: { ...checkInputs(spec, base).inputs, self: "x", status: "Succeeded", __provider: code("old") }, news: { ...checkInputs(spec, { ...base, ...overrides }).inputs, __provider: code("new") } };
 }
 
 describe("diff follows the service's replace-vs-update table", () => {
@@ -163,9 +171,31 @@ describe("diff follows the service's replace-vs-update table", () => {
     else expect(d.replaces).toEqual([]);
   });
 
-  it.each(Object.keys(valid))("%s: new provider code, a rotated key or new wait/poll knobs are not a change", (kind) => {
-    const { spec, olds, news } = stored(kind as keyof typeof valid, { speech: { ...speech, key: "rotated" }, waitMinutes: 5, tuning: { pollIntervalSeconds: 1 } });
+  it.each(Object.keys(valid))("%s: new provider code or new wait/poll knobs are not a change", (kind) => {
+    const { spec, olds, news } = stored(kind as keyof typeof valid, { waitMinutes: 5, tuning: { pollIntervalSeconds: 1 }, adoptId: ID1 });
     expect(diffInputs(spec, olds, news)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it.each(Object.keys(valid))("%s: a rotated key is an update (so the state holds the key that works), never a replace", (kind) => {
+    const { spec, olds, news } = stored(kind as keyof typeof valid, { speech: { ...speech, key: "rotated" } });
+    expect(diffInputs(spec, olds, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const fromConfig = stored(kind as keyof typeof valid, { speech: { endpoint: speech.endpoint, keyConfig: "p:existingSpeechKey" } });
+    expect(diffInputs(fromConfig.spec, fromConfig.olds, fromConfig.news)).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("a state written before the thin provider (or a partial failure without one) is updated once, without a replace", () => {
+    const { spec, olds, news } = stored("Model");
+    expect(diffInputs(spec, { ...olds, __provider: "exports.handler = /* 100 KB of serialized implementation */" }, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const { __provider: _missing, ...withoutProvider } = olds;
+    expect(diffInputs(spec, withoutProvider, news).changes).toBe(true);
+  });
+
+  it("an Endpoint whose program leaves loggingEnabled unset does not differ from the false refresh brings back", () => {
+    const { spec, olds, news } = stored("Endpoint");
+    expect(news.loggingEnabled).toBe(false);
+    const { loggingEnabled: _unset, ...beforeDefault } = olds;
+    expect(diffInputs(spec, { ...beforeDefault }, news).changes).toBe(false);
+    expect(diffInputs(spec, { ...olds, loggingEnabled: false }, news).changes).toBe(false);
   });
 
   it("the same entity written as an id, a self URI or with another api-version is not a change", () => {

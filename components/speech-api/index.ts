@@ -4,7 +4,7 @@ export { API_VERSION, COGNITIVE_SERVICES_SCOPE, MAX_BLOCK_SIZE, SpeechClient, bl
 export type { SpeechClientOptions, SpeechConnection } from "./client";
 export { systemClock, VirtualClock } from "./clock";
 export type { Clock } from "./clock";
-export { SpeechApiError, isInUse, isNotFound, isThrottled } from "./errors";
+export { SpeechApiError, isInUse, isNotFound, isThrottled, redact } from "./errors";
 export { idFromSelf, ref } from "./ids";
 export type { ListOptions } from "./paging";
 export { PollDeadlineExceededError, pollUntilTerminal } from "./polling";

@@ -39,7 +39,7 @@ export interface ResolvedDataset {
   container: string;
 }
 
-/** Checks every property and fills in defaults; throws InvalidOptionError naming the bad property. */
+/** Checks every property and fills in defaults; throws a ValidationError naming the bad property. */
 export function resolveDataset(spec: DatasetSpec, layout: Partial<ContainerLayout> = {}, where = ""): ResolvedDataset {
   const p = (prop: string) => `${where}${prop}`;
   const kind = parseKind(spec.kind, p("kind"));

@@ -1,5 +1,6 @@
 // The single table of validation rules: reports, the CLI and docs/training-data.md all list these ids.
 // Limits come from the Speech service quotas and data-preparation pages (see docs/training-data.md).
+import { SKU_LIMITS } from "../domain";
 import type { DatasetKind, Sku } from "./kinds";
 
 export type Severity = "error" | "warning";
@@ -22,8 +23,8 @@ const WITH_TEXT: readonly DatasetKind[] = [...ACOUSTIC, ...TEXT];
 export const LIMITS = {
   zipBytes: 2 * 1024 ** 3,
   zipFiles: 10_000,
-  textBytes: { F0: 200 * 1024 ** 2, S0: 1.5 * 1024 ** 3 } as Record<Sku, number>,
-  pronunciationBytes: { F0: 1024, S0: 1024 ** 2 } as Record<Sku, number>,
+  textBytes: { F0: SKU_LIMITS.F0.textBytes, S0: SKU_LIMITS.S0.textBytes } as Record<Sku, number>,
+  pronunciationBytes: { F0: SKU_LIMITS.F0.pronunciationBytes, S0: SKU_LIMITS.S0.pronunciationBytes } as Record<Sku, number>,
   sampleRates: [8000, 16000] as readonly number[],
   bitsPerSample: 16,
   channels: 1,

@@ -3,7 +3,7 @@
 // SAS URLs for accounts the Speech service cannot reach with trusted-service access.
 import type { TokenCredential } from "@azure/core-auth";
 import { BlobSASPermissions, BlobServiceClient, StorageSharedKeyCredential, type BlobClient } from "@azure/storage-blob";
-import { InvalidOptionError } from "./kinds";
+import { ValidationError, ensure, number } from "../domain";
 
 export const DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true";
 
@@ -16,16 +16,16 @@ export function blobServiceClient(target: StorageTarget | BlobServiceClient): Bl
       return BlobServiceClient.fromConnectionString(target.connectionString);
     } catch {
       // The SDK's message may quote the string, which can hold a key: say what is wrong without it.
-      throw new InvalidOptionError("connectionString", "connectionString: not a valid Azure Storage connection string (expected AccountName=…;AccountKey=…, BlobEndpoint=…, or UseDevelopmentStorage=true)");
+      throw new ValidationError("connectionString", "connectionString must be an Azure Storage connection string (AccountName=…;AccountKey=…, BlobEndpoint=…, or UseDevelopmentStorage=true); the value given is not one (not shown: it may hold a key).");
     }
   }
   let url: URL;
   try {
     url = new URL(target.accountUrl);
   } catch {
-    throw new InvalidOptionError("accountUrl", `accountUrl: ${JSON.stringify(target.accountUrl)} is not a URL; expected https://<account>.blob.core.windows.net`);
+    throw new ValidationError("accountUrl", `accountUrl must be an absolute URL such as https://<account>.blob.core.windows.net; got ${JSON.stringify(target.accountUrl)}.`);
   }
-  if (url.search) throw new InvalidOptionError("accountUrl", "accountUrl: must not carry a query (SAS); use a connection string or Entra ID");
+  if (url.search) throw new ValidationError("accountUrl", "accountUrl must be a URL without a query (no SAS: use a connection string or Entra ID).");
   // Loaded on demand: @azure/identity is heavy and connection-string runs (Azurite) never need it.
   const credential = target.credential ?? new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential();
   return new BlobServiceClient(url.toString().replace(/\/$/, ""), credential);
@@ -38,9 +38,7 @@ export const MAX_SAS_MINUTES = 7 * 24 * 60; // user-delegation keys live at most
  * (no account key involved); with an account-key connection string (Azurite) it is a service SAS.
  */
 export async function readOnlySasUrl(service: BlobServiceClient, blob: BlobClient, minutes: number, now = new Date()): Promise<{ url: string; expiresOn: string }> {
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_SAS_MINUTES) {
-    throw new InvalidOptionError("sasMinutes", `sasMinutes: ${minutes} is not allowed; use a whole number of minutes from 1 to ${MAX_SAS_MINUTES}`);
-  }
+  ensure("sasMinutes", minutes, number(1, MAX_SAS_MINUTES, { integer: true }));
   // Start a little in the past: the service's clock may be behind ours.
   const startsOn = new Date(now.getTime() - 5 * 60_000);
   const expiresOn = new Date(now.getTime() + minutes * 60_000);

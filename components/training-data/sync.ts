@@ -2,7 +2,8 @@
 // content-addressed blob already holds those bytes, otherwise upload it resumably. Nothing is uploaded
 // unless every dataset passes validation.
 import type { BlobServiceClient, BlockBlobClient } from "@azure/storage-blob";
-import { InvalidOptionError, parseContainer, type ContainerLayout, type Sku } from "./kinds";
+import { ValidationError } from "../domain";
+import { parseContainer, type ContainerLayout, type Sku } from "./kinds";
 import { hasErrors, type Problem } from "./rules";
 import { listDataset, resolveDataset, type DatasetSpec, type LocalFile, type ResolvedDataset } from "./dataset";
 import { validateDataset } from "./validate";
@@ -80,7 +81,7 @@ export function resolveDatasets(specs: readonly DatasetSpec[], containers: Parti
   const resolved = specs.map((s, i) => resolveDataset(s, containers, specs.length > 1 ? `datasets[${i}].` : ""));
   const seen = new Set<string>();
   for (const d of resolved) {
-    if (seen.has(d.name)) throw new InvalidOptionError("name", `name: ${JSON.stringify(d.name)} is used by more than one dataset; names must be unique`);
+    if (seen.has(d.name)) throw new ValidationError("name", `name ${JSON.stringify(d.name)} is used by more than one dataset; names must be unique.`);
     seen.add(d.name);
   }
   return resolved;

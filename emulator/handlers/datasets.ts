@@ -3,7 +3,7 @@ import type { BlockKind, CommitBlocksEntry, Dataset, DatasetKind, FileKind, Uplo
 import type { Ctx, Reply } from "../context";
 import { jsonBody } from "../context";
 import { DATASET_KINDS, DATASET_LOCALES } from "../catalogue";
-import { badRequest, conflict, invalid } from "../errors";
+import { ApiError, badRequest, conflict, invalid } from "../errors";
 import { iso, newId } from "../ids";
 import { isTerminal } from "../lifecycle";
 import { datasetFailure, datasetPhase } from "../status";
@@ -59,8 +59,15 @@ export function datasetView(ctx: Ctx, d: StoredDataset): Dataset {
   };
 }
 
+/** Datasets a resource of each SKU may hold (speech-services-quotas-and-limits: F0 2, S0 500). */
+const MAX_DATASETS = { F0: 2, S0: 500 } as const;
+
 export function createDataset(ctx: Ctx): Reply {
   const body = jsonBody(ctx);
+  const limit = MAX_DATASETS[ctx.resource.sku];
+  if (Object.keys(ctx.resource.state.datasets).length >= limit) {
+    throw new ApiError(403, "Forbidden", "QuotaViolation", `The ${ctx.resource.sku} tier allows at most ${limit} datasets per Speech resource; delete one first or use S0.`);
+  }
   const kind = requireOneOf(body, "kind", DATASET_KINDS);
   const locale = requireLocale(body, DATASET_LOCALES[kind]);
   const contentUrl = optionalString(body, "contentUrl");

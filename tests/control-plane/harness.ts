@@ -6,10 +6,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
+import { fakeAzureInvoke, fakeAzureResource } from "../support/azure-fakes";
 
 export const PROJECT = "custom-speech";
-export const SUBSCRIPTION = "00000000-0000-0000-0000-0000000000aa";
 export const ROOT = path.resolve(__dirname, "../..");
+export { SUBSCRIPTION, fakePrincipalId } from "../support/azure-fakes";
 
 export interface RecordedResource {
   type: string;
@@ -20,16 +21,6 @@ export interface RecordedResource {
 export interface RecordedCall {
   token: string;
   inputs: Record<string, any>;
-}
-
-function armId(inputs: Record<string, any>, provider: string, name: string): string {
-  return `/subscriptions/${SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}/providers/${provider}/${name}`;
-}
-
-/** A stable fake principal id per resource name, as ARM would assign to a system identity. */
-export function fakePrincipalId(name: string): string {
-  const hex = Buffer.from(name).toString("hex").padEnd(12, "0").slice(0, 12);
-  return `aaaaaaaa-bbbb-4ccc-8ddd-${hex}`;
 }
 
 /** Installs the mocks; returns live arrays of what the program registered and invoked. */
@@ -47,37 +38,11 @@ export async function mockAzure(stack = "test", preview = false): Promise<{ reso
           const { properties: _computed, ...known } = inputs;
           return { id: "", state: args.type === "azure-native:cognitiveservices:Account" ? known : inputs };
         }
-        switch (args.type) {
-          case "azure-native:cognitiveservices:Account": {
-            const name = inputs.accountName;
-            const sub = inputs.properties?.customSubDomainName;
-            return {
-              id: armId(inputs, "Microsoft.CognitiveServices/accounts", name),
-              state: {
-                ...inputs,
-                name,
-                identity: { ...inputs.identity, principalId: fakePrincipalId(name), tenantId: SUBSCRIPTION },
-                properties: { ...inputs.properties, endpoint: `https://${sub}.cognitiveservices.azure.com/`, provisioningState: "Succeeded" },
-              },
-            };
-          }
-          case "azure-native:storage:StorageAccount": {
-            const name = inputs.accountName;
-            return {
-              id: armId(inputs, "Microsoft.Storage/storageAccounts", name),
-              state: { ...inputs, name, primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` } },
-            };
-          }
-          case "azure-native:resources:ResourceGroup":
-            return { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}`, state: { ...inputs, name: inputs.resourceGroupName } };
-          default:
-            return { id: `${args.name}-id`, state: inputs };
-        }
+        return fakeAzureResource(args.type, args.name, inputs);
       },
       call(args) {
         calls.push({ token: args.token, inputs: args.inputs });
-        if (args.token === "azure-native:cognitiveservices:listAccountKeys") return { key1: "mock-key-1", key2: "mock-key-2" };
-        return {};
+        return fakeAzureInvoke(args.token, args.inputs);
       },
     },
     PROJECT,

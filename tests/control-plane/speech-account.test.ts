@@ -240,14 +240,14 @@ describe("SpeechAccount settings", () => {
   const base = { resourceGroupName: "rg", location: "eastus" };
 
   test.each([
-    [{ sku: "P1" }, /sku "P1" is not allowed\. Allowed values: S0, F0/],
-    [{ accountName: "Bad_Name" }, /accountName "Bad_Name" is not a valid custom subdomain/],
-    [{ customSubDomainName: "-x-" }, /customSubDomainName "-x-"/],
-    [{ publicNetworkAccess: "Open" }, /publicNetworkAccess "Open" is not allowed\. Allowed values: Enabled, Disabled/],
-    [{ networkAcls: { defaultAction: "Block" } }, /networkAcls.defaultAction "Block" is not allowed\. Allowed values: Allow, Deny/],
+    [{ sku: "P1" }, /sku must be one of S0, F0; got "P1"/],
+    [{ accountName: "Bad_Name" }, /accountName must be a custom subdomain of 2-64 lowercase letters.*; got "Bad_Name"/],
+    [{ customSubDomainName: "-x-" }, /customSubDomainName must be a custom subdomain.*; got "-x-"/],
+    [{ publicNetworkAccess: "Open" }, /publicNetworkAccess must be one of Enabled, Disabled; got "Open"/],
+    [{ networkAcls: { defaultAction: "Block" } }, /networkAcls.defaultAction must be one of Allow, Deny; got "Block"/],
     [{ networkAcls: { defaultAction: "Deny", ipRules: ["10.0.0.0/33x"] } }, /networkAcls.ipRules\[0\]/],
-    [{ contributors: [{ principalId: "alice" }] }, /contributors\[0\]\.principalId must be an Entra object id/],
-    [{ users: [{ principalId: READER, principalType: "Robot" }] }, /users\[0\]\.principalType "Robot" is not allowed\. Allowed values: User, Group, ServicePrincipal/],
+    [{ contributors: [{ principalId: "alice" }] }, /contributors\[0\]\.principalId must be a GUID such as 00000000-0000-0000-0000-000000000000; got "alice"/],
+    [{ users: [{ principalId: READER, principalType: "Robot" }] }, /users\[0\]\.principalType must be one of User, Group, ServicePrincipal; got "Robot"/],
   ])("bad input %j fails with a message naming the property", (bad, message) => {
     expect(() => speechAccountSettings("x", { ...base, ...(bad as object) })).toThrow(message);
   });
@@ -280,11 +280,11 @@ describe("SpeechAccount.existing", () => {
 
   test("accepts the local emulator over http on localhost, but not plain http elsewhere", () => {
     expect(() => SpeechAccount.existing({ ...existing, endpoint: "http://127.0.0.1:7070/sandbox" })).not.toThrow();
-    expect(() => SpeechAccount.existing({ ...existing, endpoint: "http://speech.example.com" })).toThrow(/must use https/);
+    expect(() => SpeechAccount.existing({ ...existing, endpoint: "http://speech.example.com" })).toThrow(/existing.endpoint must be an https URL \(http only for localhost or 127.0.0.1\)/);
   });
 
   test("rejects a malformed resource id and a non-training region", () => {
-    expect(() => SpeechAccount.existing({ ...existing, resourceId: "platform-speech" })).toThrow(/existing.resourceId "platform-speech" must be/);
+    expect(() => SpeechAccount.existing({ ...existing, resourceId: "platform-speech" })).toThrow(/existing.resourceId must be an ARM id .*; got "platform-speech"/);
     expect(() => SpeechAccount.existing({ ...existing, region: "brazilsouth" })).toThrow(/existing.region "brazilsouth".*Allowed regions/);
   });
 });

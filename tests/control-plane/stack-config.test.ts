@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, projectConfigDeclarations, stackConfig, valueOf } from "./harness";
 import { CONFIG_DEFAULTS, CONFIG_KEYS, ConfigReader, loadStackConfig, validateLocale } from "../../components/stack-config";
+import { checkInputs } from "../../components/custom-speech/core";
+import { evaluationSpec } from "../../components/custom-speech/evaluation";
+import { GATE_BOUNDS } from "../../components/domain";
+
+const ID = "11111111-1111-4111-8111-111111111111";
 import { speechAccountSettings } from "../../components/speech-account";
 import { trainingDataStoreSettings } from "../../components/training-data-store";
 
@@ -67,13 +72,13 @@ describe("Stack configuration schema (Pulumi.yaml)", () => {
 });
 
 describe("Stack configuration", () => {
-  test("the dev stack: F0 in eastus, one en-US locale with a lenient gate", () => {
+  test("the dev stack: S0 in eastus, one en-US locale with a lenient gate", () => {
     const c = loadStackConfig(reader(stackValues("dev")));
     expect(c.region).toBe("eastus");
     expect(c.speech.mode).toBe("create");
-    if (c.speech.mode === "create") expect(c.speech.settings).toMatchObject({ sku: "F0", disableLocalAuth: true, bringYourOwnStorage: false });
+    if (c.speech.mode === "create") expect(c.speech.settings).toMatchObject({ sku: "S0", disableLocalAuth: true, bringYourOwnStorage: false });
     expect(c.locales.map((l) => l.locale)).toEqual(["en-US"]);
-    expect(c.locales[0].datasets).toHaveLength(2); // F0 allows two
+    expect(c.locales[0].datasets).toHaveLength(2);
     expect(c.locales[0].evaluation?.maxWordErrorRate).toBe(30);
   });
 
@@ -104,12 +109,12 @@ describe("Stack configuration", () => {
   });
 
   test.each([
-    [{ sku: "P0" }, /Stack config "sku": sku "P0" is not allowed\. Allowed values: S0, F0/],
-    [{ disableLocalAuth: "yes" }, /Stack config "disableLocalAuth": must be true or false/],
-    [{ networkAcls: ["Deny"] }, /Stack config "networkAcls": must be an object/],
-    [{ storageIpRules: [1, 2] }, /Stack config "storageIpRules": must be a list of strings/],
-    [{ tags: { n: 1 } }, /Stack config "tags": tag "n" must be a string/],
-    [{ dataLifecycle: 30 }, /Stack config "dataLifecycle": must be an object/],
+    [{ sku: "P0" }, /Stack config "sku": sku must be one of S0, F0; got "P0"/],
+    [{ disableLocalAuth: "yes" }, /Stack config "disableLocalAuth": disableLocalAuth must be one of true, false; got "yes"/],
+    [{ networkAcls: ["Deny"] }, /Stack config "networkAcls": networkAcls must be an object with keys among defaultAction, ipRules, virtualNetworkSubnetIds, bypass; got \["Deny"\]/],
+    [{ storageIpRules: [1, 2] }, /Stack config "storageIpRules": storageIpRules\[0\] must be a string; got 1/],
+    [{ tags: { n: 1 } }, /Stack config "tags": tags.n must be a string; got 1/],
+    [{ dataLifecycle: 30 }, /Stack config "dataLifecycle": dataLifecycle must be an object with keys among tierToCoolAfterDays, deleteAfterDays, containers; got 30/],
     [{ existingSpeech: { endpoint: "https://x.cognitiveservices.azure.com" } }, /Stack config "existingSpeech": needs region/],
   ])("bad setting %j fails naming the key", (bad, message) => {
     expect(() => loadStackConfig(reader({ ...minimal, ...bad }))).toThrow(message);
@@ -140,6 +145,24 @@ describe("Stack configuration", () => {
     expect(c.storage.dataReaders).toEqual([{ principalId: "0f0f0f0f-0000-4000-8000-0000000000ee", principalType: "ServicePrincipal" }]);
   });
 
+  test.each([
+    [{ existingSpeech: { endpoint: "https://p.cognitiveservices.azure.com", region: "eastus", resourceId: "/subscriptions/s/resourceGroups/g/providers/Microsoft.CognitiveServices/accounts/p", key: "k" } }, /Stack config "existingSpeech": existingSpeech has an unknown key "key"; allowed keys: endpoint, region, resourceId, principalId, sku/],
+    [{ existingStorage: { blobEndpoint: "https://a.blob.core.windows.net", container: "x" } }, /Stack config "existingStorage": existingStorage has an unknown key "container"/],
+    [{ networkAcls: { defaultAction: "Deny", ipRule: ["1.2.3.4"] } }, /Stack config "networkAcls": networkAcls has an unknown key "ipRule"/],
+    [{ contributors: [{ principalId: "0f0f0f0f-0000-4000-8000-000000000001", role: "Owner" }] }, /Stack config "contributors": contributors\[0\] has an unknown key "role"; allowed keys: principalId, principalType/],
+    [{ containers: { trainingAudio: "a", logs: "b" } }, /Stack config "containers": containers has an unknown key "logs"/],
+    [{ dataLifecycle: { deleteAfter: 5 } }, /Stack config "dataLifecycle": dataLifecycle has an unknown key "deleteAfter"/],
+    [{ tuning: { pollSeconds: 1 } }, /Stack config "tuning": tuning has an unknown key "pollSeconds"; allowed keys: pollIntervalSeconds, maxRetries, retryDelayMs, maxRetryDelayMs/],
+  ])("an unknown nested key %j fails naming the key and the allowed ones", (bad, message) => {
+    expect(() => loadStackConfig(reader({ ...minimal, ...bad }))).toThrow(message);
+  });
+
+  test("an F0 stack that declares more datasets than F0 holds is refused before anything is deployed", () => {
+    const three = { ...locale, datasets: [...locale.datasets, { name: "extra", kind: "Language", manifest: "m.json" }] };
+    expect(() => loadStackConfig(reader({ ...minimal, sku: "F0", locales: [three] }))).toThrow(/Stack config "locales": declares 3 datasets, but a F0 Speech resource holds at most 2; use S0 or declare fewer datasets/);
+    expect(loadStackConfig(reader({ ...minimal, sku: "F0", locales: [locale] })).locales).toHaveLength(1);
+  });
+
   test("the same locale twice is refused", () => {
     expect(() => loadStackConfig(reader({ ...minimal, locales: [locale, locale] }))).toThrow(/Stack config "locales": "en-US" appears twice/);
   });
@@ -155,18 +178,35 @@ describe("Locale configuration", () => {
     expect(validateLocale(locale, "locales[0]")).toEqual(locale);
   });
   test.each([
-    [(l: any) => (l.locale = "english"), /locales\[0\]\.locale must be a BCP-47 locale such as "en-US"/],
+    [(l: any) => (l.locale = "english"), /locales\[0\]\.locale must be a locale such as "en-US" or "de-DE" \(language-REGION\); got "english"/],
     [(l: any) => (l.datasets = []), /locales\[0\]\.datasets must list at least one dataset/],
-    [(l: any) => (l.datasets[0].kind = "Audio"), /locales\[0\]\.datasets\[0\]\.kind "Audio" is not allowed\. Allowed values: Acoustic, AudioFiles, Language, LanguageMarkdown, Pronunciation, OutputFormatting/],
+    [(l: any) => (l.datasets[0].kind = "Audio"), /locales\[0\]\.datasets\[0\]\.kind must be one of Acoustic, AudioFiles, Language, LanguageMarkdown, Pronunciation, OutputFormatting; got "Audio"/],
     [(l: any) => (l.datasets[1].name = "train"), /locales\[0\]\.datasets\[1\]\.name "train" is used twice/],
     [(l: any) => (l.datasets[0].file = "a.zip"), /locales\[0\]\.datasets\[0\] must set exactly one of contentUrl, manifest or file \(got manifest, file\)/],
-    [(l: any) => (l.training.datasets = ["missing"]), /locales\[0\]\.training\.datasets names "missing", which is not in datasets \(train, test\)/],
+    [(l: any) => (l.training.datasets = ["missing"]), /locales\[0\]\.training\.datasets\[0\] must be one of train, test; got "missing"/],
     [(l: any) => (l.training.customModelWeightPercent = 0), /customModelWeightPercent must be a whole number from 1 to 100/],
-    [(l: any) => (l.evaluation.dataset = "nope"), /locales\[0\]\.evaluation\.dataset "nope" is not in datasets/],
-    [(l: any) => (l.evaluation.maxWordErrorRate = 120), /evaluation\.maxWordErrorRate must be a percentage from 0 to 100/],
+    [(l: any) => (l.evaluation.dataset = "nope"), /locales\[0\]\.evaluation\.dataset must be one of train, test; got "nope"/],
+    [(l: any) => (l.evaluation.maxWordErrorRate = 120), /locales\[0\]\.evaluation\.maxWordErrorRate must be a number from 0 to 100; got 120/],
     [(l: any) => (l.baseModel = { minAdaptationDaysLeft: -3 }), /baseModel\.minAdaptationDaysLeft must be a whole number/],
-    [(l: any) => (l.expiryWarningDays = 0), /expiryWarningDays must be a whole number of days \(1 or more\)/],
+    [(l: any) => (l.expiryWarningDays = 0), /locales\[0\]\.expiryWarningDays must be a whole number from 1 to 36500; got 0/],
+    // Unknown keys are errors at every level: a typo never silently drops a gate.
+    [(l: any) => ((l.evalution = l.evaluation), delete l.evaluation), /locales\[0\] has an unknown key "evalution"; allowed keys: locale, displayName, datasets, baseModel, training, evaluation, endpoint, expiryWarningDays/],
+    [(l: any) => (l.evaluation.maxWER = 5), /locales\[0\]\.evaluation has an unknown key "maxWER"; allowed keys: dataset, maxWordErrorRate, minWordErrorRateImprovement, waitMinutes/],
+    [(l: any) => (l.datasets[1].purpose = "test"), /locales\[0\]\.datasets\[1\] has an unknown key "purpose"; allowed keys: name, kind, contentUrl, manifest, file, contentHash, waitMinutes/],
+    [(l: any) => (l.training.epochs = 3), /locales\[0\]\.training has an unknown key "epochs"/],
+    [(l: any) => (l.baseModel = { minAdaptationDays: 30 }), /locales\[0\]\.baseModel has an unknown key "minAdaptationDays"/],
+    [(l: any) => (l.endpoint = { logging: true }), /locales\[0\]\.endpoint has an unknown key "logging"; allowed keys: displayName, loggingEnabled, waitMinutes, adoptId/],
+    [(l: any) => (l.endpoint = { adoptId: "ep-1" }), /locales\[0\]\.endpoint\.adoptId must be a GUID/],
+    [(l: any) => (l.evaluation.minWordErrorRateImprovement = -101), /minWordErrorRateImprovement must be a number from -100 to 100; got -101/],
+    [(l: any) => (l.training.waitMinutes = -1), /locales\[0\]\.training\.waitMinutes must be a number from 0 to 10080/],
   ])("a bad locale fails naming the property (%#)", (change, message) => {
     expect(() => validateLocale(withChange(change), "locales[0]")).toThrow(message);
+  });
+
+  test("the gate bounds are the Evaluation resource's: a tolerated regression (negative improvement) is allowed", () => {
+    expect(validateLocale(withChange((l) => (l.evaluation.minWordErrorRateImprovement = -0.5)), "locales[0]").evaluation?.minWordErrorRateImprovement).toBe(-0.5);
+    const failures = checkInputs(evaluationSpec, { speech: { endpoint: "https://x.cognitiveservices.azure.com" }, __identity: { project: "p", stack: "s", name: "e" }, locale: "en-US", model1: ID, model2: ID, dataset: ID, minWordErrorRateImprovement: -0.5 }).failures;
+    expect(failures).toEqual([]);
+    expect(GATE_BOUNDS.minWordErrorRateImprovement).toEqual({ min: -100, max: 100 });
   });
 });

@@ -1,5 +1,5 @@
 import { mockAzure, ofType, RecordedResource, settle, SUBSCRIPTION, valueOf } from "./harness";
-import { DEFAULT_CONTAINER_NAMES, TrainingDataStore, trainingDataStoreSettings } from "../../components/training-data-store";
+import { DEFAULT_CONTAINERS, TrainingDataStore, trainingDataStoreSettings } from "../../components/training-data-store";
 import { BuiltInRoles } from "../../components/roles";
 
 let resources: RecordedResource[];
@@ -45,7 +45,7 @@ describe("TrainingDataStore", () => {
     const store = await build("outs");
     expect(await valueOf(store.accountName)).toBe("outssa");
     expect(await valueOf(store.blobEndpoint)).toBe("https://outssa.blob.core.windows.net");
-    expect(store.containerNames).toEqual(DEFAULT_CONTAINER_NAMES);
+    expect(store.containerNames).toEqual(DEFAULT_CONTAINERS);
     expect(await valueOf(store.containerUrls)).toEqual({
       trainingAudio: "https://outssa.blob.core.windows.net/training-audio",
       testAudio: "https://outssa.blob.core.windows.net/test-audio",
@@ -61,7 +61,7 @@ describe("TrainingDataStore", () => {
     const [policy] = declared("aging", "azure-native:storage:ManagementPolicy");
     expect(policy.inputs.managementPolicyName).toBe("default");
     const [rule] = policy.inputs.policy.rules;
-    expect(rule.definition.filters.prefixMatch.sort()).toEqual(Object.values(DEFAULT_CONTAINER_NAMES).map((n) => `${n}/`).sort());
+    expect(rule.definition.filters.prefixMatch.sort()).toEqual(Object.values(DEFAULT_CONTAINERS).map((n) => `${n}/`).sort());
     expect(rule.definition.actions.baseBlob).toEqual({ tierToCool: { daysAfterModificationGreaterThan: 30 } });
   });
 
@@ -102,19 +102,19 @@ describe("TrainingDataStore", () => {
 describe("TrainingDataStore settings", () => {
   const base = { resourceGroupName: "rg", location: "eastus" };
   test.each([
-    [{ storageAccountName: "Has-Dashes" }, /storageAccountName "Has-Dashes" is not a valid storage account name: use 3-24 lowercase/],
-    [{ sku: "Premium_LRS" }, /sku "Premium_LRS" is not allowed\. Allowed values: Standard_LRS, Standard_ZRS/],
-    [{ containers: { trainingAudio: "Training_Audio" } }, /containers.trainingAudio "Training_Audio" is not a valid blob container name/],
-    [{ containers: { testAudio: "a--b" } }, /containers.testAudio "a--b"/],
+    [{ storageAccountName: "Has-Dashes" }, /storageAccountName must be a storage account name of 3-24 lowercase letters and digits; got "Has-Dashes"/],
+    [{ sku: "Premium_LRS" }, /sku must be one of Standard_LRS, Standard_ZRS, .*; got "Premium_LRS"/],
+    [{ containers: { trainingAudio: "Training_Audio" } }, /containers.trainingAudio must be a blob container name .*; got "Training_Audio"/],
+    [{ containers: { testAudio: "a--b" } }, /containers.testAudio must be a blob container name.*; got "a--b"/],
     [{ containers: { trainingAudio: "customspeech-artifacts" } }, /reserved by the Speech service/],
-    [{ containers: { audio: "x-audio" } }, /containers key "audio" is not allowed\. Allowed values: trainingAudio, testAudio, relatedText, pronunciation, evaluationResults/],
+    [{ containers: { audio: "x-audio" } }, /containers key must be one of trainingAudio, testAudio, relatedText, pronunciation, evaluationResults; got "audio"/],
     [{ containers: { testAudio: "training-audio" } }, /"training-audio" is used for more than one kind of data/],
-    [{ lifecycle: { tierToCoolAfterDays: -1 } }, /lifecycle.tierToCoolAfterDays must be a whole number of days/],
+    [{ lifecycle: { tierToCoolAfterDays: -1 } }, /lifecycle.tierToCoolAfterDays must be a whole number from 0 to 36500; got -1/],
     [{ lifecycle: { tierToCoolAfterDays: 30, deleteAfterDays: 20 } }, /lifecycle.deleteAfterDays \(20\) must be greater than lifecycle.tierToCoolAfterDays \(30\)/],
-    [{ lifecycle: { containers: ["logs"] } }, /lifecycle.containers\[0\] "logs" is not allowed/],
-    [{ networkDefaultAction: "Block" }, /networkDefaultAction "Block" is not allowed\. Allowed values: Allow, Deny/],
-    [{ ipRules: ["everyone"] }, /ipRules\[0\] "everyone" must be an IPv4 address or CIDR range/],
-    [{ dataReaders: [{ principalId: "bob" }] }, /dataReaders\[0\]\.principalId must be an Entra object id/],
+    [{ lifecycle: { containers: ["logs"] } }, /lifecycle.containers\[0\] must be one of trainingAudio, .*; got "logs"/],
+    [{ networkDefaultAction: "Block" }, /networkDefaultAction must be one of Allow, Deny; got "Block"/],
+    [{ ipRules: ["everyone"] }, /ipRules\[0\] must be an IPv4 address or CIDR range such as 203.0.113.0\/24; got "everyone"/],
+    [{ dataReaders: [{ principalId: "bob" }] }, /dataReaders\[0\]\.principalId must be a GUID .*; got "bob"/],
   ])("bad input %j fails with a message naming the property", (bad, message) => {
     expect(() => trainingDataStoreSettings("x", { ...base, ...(bad as object) })).toThrow(message);
   });
@@ -135,7 +135,7 @@ describe("an existing TrainingDataStore (existingStorage)", () => {
     expect(resources.length).toBe(before);
     expect(await valueOf(store.accountName)).toBe("devstoreaccount1");
     expect(await valueOf(store.blobEndpoint)).toBe("http://127.0.0.1:10000/devstoreaccount1");
-    expect(store.containerNames).toEqual({ ...DEFAULT_CONTAINER_NAMES, testAudio: "eval-audio" });
+    expect(store.containerNames).toEqual({ ...DEFAULT_CONTAINERS, testAudio: "eval-audio" });
     expect((await valueOf(store.containerUrls)).testAudio).toBe("http://127.0.0.1:10000/devstoreaccount1/eval-audio");
   });
 
@@ -145,15 +145,15 @@ describe("an existing TrainingDataStore (existingStorage)", () => {
   });
 
   test.each([
-    ["blob.core.windows.net", /existingStorage\.blobEndpoint "blob\.core\.windows\.net" must be an absolute URL/],
-    ["http://platformdata.blob.core.windows.net", /must use https \(http only for localhost/],
+    ["blob.core.windows.net", /existingStorage\.blobEndpoint must be an absolute URL such as https:\/\/<account>\.blob\.core\.windows\.net; got "blob\.core\.windows\.net"/],
+    ["http://platformdata.blob.core.windows.net", /existingStorage\.blobEndpoint must be an https URL \(http only for localhost/],
   ])("rejects %s naming the property", (blobEndpoint, message) => {
     expect(() => TrainingDataStore.existing({ blobEndpoint })).toThrow(message);
   });
 
   test("rejects a bad container name naming the property", () => {
     expect(() => TrainingDataStore.existing({ blobEndpoint: "https://a.blob.core.windows.net", containers: { pronunciation: "Bad_Name" } })).toThrow(
-      /existingStorage\.containers\.pronunciation "Bad_Name" is not a valid blob container name/,
+      /existingStorage\.containers\.pronunciation must be a blob container name .*; got "Bad_Name"/,
     );
   });
 });

@@ -1,24 +1,20 @@
 // Engine contract: every provider, closure-serialized exactly like `pulumi.dynamic.Resource` does, driven through
 // the real `@pulumi/pulumi/cmd/dynamic-provider` gRPC server the way the Pulumi engine drives it.
 import { UNKNOWN } from "../../components/custom-speech/checks";
-import { datasetProvider } from "../../components/custom-speech/dataset";
-import { endpointProvider } from "../../components/custom-speech/endpoint";
-import { evaluationProvider } from "../../components/custom-speech/evaluation";
-import { modelProvider } from "../../components/custom-speech/model";
-import { projectProvider } from "../../components/custom-speech/project";
-import { ProviderHarness, serializeProvider, type Props, type ResourceState } from "../support/provider-harness";
+import { THIN_PROVIDER_MARKER, thinProvider } from "../../components/custom-speech/provider";
+import { ProviderServer, serializeProvider, type Props, type ResourceState } from "../support/deployment";
 import { FAST, firstBaseModel, rejection, startEnv, type Env } from "./support";
 
 const KEY = "contract-secret-key-7c1f";
 let env: Env;
-let h: ProviderHarness;
+let h: ProviderServer;
 const code: Record<string, string> = {};
 
 beforeAll(async () => {
   env = await startEnv({ resources: [{ name: "speech", region: "eastus", key: KEY }], durations: { dataset: 20, model: 40, endpoint: 20, evaluation: 20 } });
-  const providers = { project: projectProvider, dataset: datasetProvider, model: modelProvider, evaluation: evaluationProvider, endpoint: endpointProvider };
-  for (const [k, p] of Object.entries(providers)) code[k] = await serializeProvider(p);
-  h = await ProviderHarness.start();
+  const kinds = { project: "Project", dataset: "Dataset", model: "Model", evaluation: "Evaluation", endpoint: "Endpoint" };
+  for (const [k, kind] of Object.entries(kinds)) code[k] = await serializeProvider(thinProvider(kind));
+  h = await ProviderServer.start();
 });
 afterAll(async () => {
   await h?.stop();
@@ -37,10 +33,14 @@ async function up(kind: string, name: string, p: Props): Promise<ResourceState> 
 }
 
 describe("serialized providers", () => {
-  it.each(["project", "dataset", "model", "evaluation", "endpoint"])("%s never contains the key", (kind) => {
-    expect(code[kind].length).toBeGreaterThan(1000);
+  it.each(["project", "dataset", "model", "evaluation", "endpoint"])("%s is a thin loader of at most 4 KB that never contains the key", (kind) => {
+    expect(code[kind].length).toBeLessThanOrEqual(4096);
     expect(code[kind]).not.toContain(KEY);
     expect(code[kind]).toContain("exports.handler");
+    expect(code[kind]).toContain(THIN_PROVIDER_MARKER);
+    // Loaded at run time from the project directory (this repository's sources here), not carried by value.
+    expect(code[kind]).toContain('{file: "components/custom-speech/implementation.ts"}');
+    expect(code[kind]).not.toContain("SpeechClient");
   });
 });
 
@@ -72,7 +72,7 @@ describe("through the dynamic-provider gRPC server", () => {
 
   it("Check failures name the property", async () => {
     const c = await h.check({}, props("model", "bad", { locale: "xx_XX", datasets: [], customModelWeightPercent: 0 }));
-    expect(c.failures.map((f) => f.property).sort()).toEqual(["customModelWeightPercent", "datasets", "locale"]);
+    expect(c.failures.map((f: { property: string }) => f.property).sort()).toEqual(["customModelWeightPercent", "datasets", "locale"]);
   });
 
   it("new provider code alone is not a change", async () => {
@@ -101,11 +101,17 @@ describe("through the dynamic-provider gRPC server", () => {
     expect(r?.outputs.status).toBe("Succeeded");
   });
 
-  it("a partial failure answers ErrorResourceInitFailed carrying the id and outputs", async () => {
+  it("a partial failure answers ErrorResourceInitFailed carrying the id, the outputs and the provider", async () => {
     env.emu.markDatasetBad("speech", dataset.id, "bad transcripts");
     const err = await rejection(up("model", "m3", { locale: "en-US", datasets: [dataset.outputs.self], customModelWeightPercent: 30 }));
     expect(err.initFailed?.id).toMatch(/[0-9a-f-]{36}/);
     expect(err.initFailed?.properties.status).toBe("Failed");
+    // Delete and Read load the provider from the stored outputs only.
+    expect(err.initFailed?.properties.__provider).toBe(code.model);
+    const failed = { id: err.initFailed.id, outputs: err.initFailed.properties };
+    expect((await h.read(failed))?.outputs.status).toBe("Failed");
+    await h.delete(failed);
+    expect(await h.read(failed)).toBeUndefined();
     expect(err.initFailed?.reasons.join(" ")).toContain("bad transcripts");
     expect(JSON.stringify(err.initFailed)).toContain(err.initFailed.id);
   });

@@ -3,14 +3,15 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { identityTags, type Inputs } from "../../components/custom-speech/core";
-import { datasetProvider } from "../../components/custom-speech/dataset";
-import { endpointProvider } from "../../components/custom-speech/endpoint";
-import { evaluationProvider } from "../../components/custom-speech/evaluation";
-import { modelProvider, modelSpec } from "../../components/custom-speech/model";
-import { projectProvider } from "../../components/custom-speech/project";
+import { identityTags } from "../../components/custom-speech/core";
+import { providers } from "../../components/custom-speech/implementation";
+import { modelSpec } from "../../components/custom-speech/model";
+import type { Inputs } from "../../components/custom-speech/spec";
 import { getBaseModel } from "../../components/custom-speech/base-model";
 import { checked, createVia, firstBaseModel, inputsOf, rejection, requests, startEnv, type Env } from "./support";
+
+// In-process, as a unit: the same calls go through the provider server in tests/deployments/.
+const { Project: projectProvider, Dataset: datasetProvider, Model: modelProvider, Evaluation: evaluationProvider, Endpoint: endpointProvider } = providers;
 
 let env: Env;
 beforeAll(async () => {

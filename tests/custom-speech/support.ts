@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { startEmulator } from "../../emulator";
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { SpeechClient } from "../../components/speech-api";
+import { THIN_PROVIDER_MARKER } from "../../components/custom-speech/provider";
 
 /** Polls and retries scaled down so a "2-hour training" takes tens of milliseconds. */
 export const FAST = { pollIntervalSeconds: 0.02, retryDelayMs: 5, maxRetryDelayMs: 40 };
@@ -19,9 +20,12 @@ export async function startEnv(options: EmulatorOptions = {}): Promise<Env> {
   return { emu, speech: { endpoint: r.endpoint, key: r.key }, client: new SpeechClient({ endpoint: r.endpoint, key: r.key }, { rateLimit: false }) };
 }
 
+/** Stands in for a serialized thin provider in calls made in-process (the provider server adds the real one). */
+export const THIN_PROVIDER_TEXT = `/* ${THIN_PROVIDER_MARKER} */`;
+
 /** Engine-like inputs: what the Resource constructor adds (identity) plus the test's tuning. */
 export function inputsOf(env: Env, name: string, props: Record<string, unknown>): Record<string, any> {
-  return { speech: env.speech, __identity: { project: "tests", stack: "dev", name }, tuning: FAST, ...props };
+  return { __provider: THIN_PROVIDER_TEXT, speech: env.speech, __identity: { project: "tests", stack: "dev", name }, tuning: FAST, ...props };
 }
 
 /** check + create, the way the engine calls them. */

@@ -109,7 +109,7 @@ describe("sync-data command", () => {
   it("exits 2 on a usage error, naming the option and the allowed values", async () => {
     const run = await syncData(["--dataset", makeDir(), "--kind", "Audio", "--locale", "en-US"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('kind: "Audio" is not allowed; allowed values: Acoustic, AudioFiles, Language, LanguageMarkdown, Pronunciation, OutputFormatting');
+    expect(run.stderr).toContain('kind must be one of Acoustic, AudioFiles, Language, LanguageMarkdown, Pronunciation, OutputFormatting; got "Audio"');
     const missing = await syncData(["--kind", "Language"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--dataset <dir>.*or --config <file>/);

@@ -8,7 +8,7 @@ import {
   validateDataset,
   parseKind,
   parseLocale,
-  InvalidOptionError,
+  ValidationError,
   type Problem,
   type Sku,
 } from "../../components/training-data";
@@ -217,13 +217,13 @@ describe("TrainingData validation", () => {
 
 describe("Dataset options", () => {
   it("rejects an unknown kind naming the property and the allowed values", () => {
-    expect(() => parseKind("Audio")).toThrow(InvalidOptionError);
-    expect(() => parseKind("Audio")).toThrow(/kind: "Audio" is not allowed; allowed values: Acoustic, AudioFiles, Language, LanguageMarkdown, Pronunciation, OutputFormatting/);
+    expect(() => parseKind("Audio")).toThrow(ValidationError);
+    expect(() => parseKind("Audio")).toThrow(/kind must be one of Acoustic, AudioFiles, Language, LanguageMarkdown, Pronunciation, OutputFormatting; got "Audio"/);
   });
 
   it("accepts a kind in any letter case and rejects a malformed locale", () => {
     expect(parseKind("languagemarkdown")).toBe("LanguageMarkdown");
-    expect(() => parseLocale("english")).toThrow(/locale: "english" is not a locale/);
+    expect(() => parseLocale("english")).toThrow(/locale must be a locale such as "en-US" or "de-DE" \(language-REGION\); got "english"/);
   });
 
   it("picks the container from kind and purpose, and checks an explicit container name", () => {
@@ -233,7 +233,7 @@ describe("Dataset options", () => {
     expect(resolveDataset({ name: "a", dir, kind: "AudioFiles", locale: "en-US" }).container).toBe("test-audio");
     expect(resolveDataset({ name: "a", dir, kind: "Pronunciation", locale: "en-US" }).container).toBe("pronunciation");
     expect(resolveDataset({ name: "a", dir, kind: "Language", locale: "en-US" }).container).toBe("related-text");
-    expect(() => resolveDataset({ name: "a", dir, kind: "Language", locale: "en-US", container: "Bad_Name" })).toThrow(/container: "Bad_Name" is not a container name/);
-    expect(() => resolveDataset({ name: "a/b", dir, kind: "Language", locale: "en-US" })).toThrow(/name: "a\/b" is not a dataset name/);
+    expect(() => resolveDataset({ name: "a", dir, kind: "Language", locale: "en-US", container: "Bad_Name" })).toThrow(/container must be a blob container name of 3-63 lowercase letters.*; got "Bad_Name"/);
+    expect(() => resolveDataset({ name: "a/b", dir, kind: "Language", locale: "en-US" })).toThrow(/name must be a dataset name of 1-100 letters.*; got "a\/b"/);
   });
 });

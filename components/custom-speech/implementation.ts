@@ -1,0 +1,20 @@
+// What the thin provider (provider.ts) loads in the provider process: one provider per kind of Custom Speech
+// resource, all on the shared lifecycle core, and `configure`, which receives the stack config from the engine.
+import { configure, defineSpeechResource } from "./core";
+import { datasetSpec } from "./dataset";
+import { endpointSpec } from "./endpoint";
+import { evaluationSpec } from "./evaluation";
+import { modelSpec } from "./model";
+import { projectSpec } from "./project";
+
+export const providers = {
+  Project: defineSpeechResource(projectSpec),
+  Dataset: defineSpeechResource(datasetSpec),
+  Model: defineSpeechResource(modelSpec),
+  Evaluation: defineSpeechResource(evaluationSpec),
+  Endpoint: defineSpeechResource(endpointSpec),
+};
+
+export type ResourceKind = keyof typeof providers;
+
+export { configure };

@@ -1,0 +1,3 @@
+// The domain vocabulary and the validators every part of the project shares.
+export * from "./vocabulary";
+export * from "./validators";

@@ -1,0 +1,112 @@
+// The sandbox stack (index.ts with Pulumi.sandbox.yaml) as a deployment across runs: the Speech emulator, a real
+// Azurite, the example data synced by the real training-data library into a project folder of its own, and the
+// deployment driver running the program there.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
+import { SpeechClient } from "../../components/speech-api";
+import { mergeManifest, readManifest, syncDatasets, writeManifest, type DatasetSpec } from "../../components/training-data";
+import { startAzurite, type RunningAzurite } from "./azurite";
+import { Deployment } from "./deployment";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+export const PROJECT = "custom-speech";
+const MANIFEST = "training-data.sandbox.manifest.json";
+/** Polls and retries scaled down so a "2-hour training" takes a fraction of a second. */
+export const FAST_TUNING = { pollIntervalSeconds: 0.02, retryDelayMs: 5, maxRetryDelayMs: 40 };
+export const FAST_DURATIONS = { dataset: 60, model: 150, endpoint: 60, evaluation: 60, copy: 60 };
+
+/** A stack file's config under the project's defaults, with bare keys (Pulumi.yaml defaults, then the file). */
+export function stackFileConfig(stack: string): Record<string, unknown> {
+  const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
+  const file = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  const values: Record<string, unknown> = {};
+  for (const [k, d] of Object.entries(project.config)) if (d.default !== undefined) values[k] = d.default;
+  for (const [k, v] of Object.entries(file.config)) values[k.replace(`${PROJECT}:`, "")] = v;
+  return values;
+}
+
+export interface SandboxStack {
+  emu: RunningEmulator;
+  azurite: RunningAzurite;
+  /** The project folder: the manifest and a copy of the example data live here; the program runs here. */
+  dir: string;
+  deployment: Deployment;
+  /** A client of the emulated Speech resource (with the key it has now). */
+  client(): SpeechClient;
+  /** Syncs the data folder to Azurite with the training-data library and updates the manifest. */
+  sync(): Promise<void>;
+  /** Appends a line to a dataset's text (or a clip's transcript) and re-syncs: a new content hash. */
+  changeData(dataset: "product-names" | "callcenter-train" | "callcenter-test", line: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function sandboxStack(o: { emulator?: EmulatorOptions; config?: Record<string, unknown>; stack?: string } = {}): Promise<SandboxStack> {
+  const [emu, azurite] = await Promise.all([startEmulator({ durations: FAST_DURATIONS, ...o.emulator }), startAzurite()]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-stack-"));
+  fs.cpSync(path.join(ROOT, "examples/sandbox"), path.join(dir, "data"), { recursive: true });
+  const specs = (JSON.parse(fs.readFileSync(path.join(dir, "data/datasets.json"), "utf8")) as { datasets: DatasetSpec[] }).datasets.map((d) => ({ ...d, dir: path.join(dir, "data", d.dir) }));
+  const manifest = path.join(dir, MANIFEST);
+  const sync = async () => {
+    const previous = await readManifest(manifest).catch(() => undefined);
+    const results = await syncDatasets(specs, { storage: { connectionString: azurite.connectionString }, previous: previous?.datasets, cachePath: path.join(dir, ".sync-cache.json") });
+    await writeManifest(manifest, mergeManifest(previous, results.map((r) => r.entry)));
+  };
+  await sync();
+
+  const speech = emu.resources.speech;
+  const deployment = new Deployment({
+    program: { file: path.join(ROOT, "index.ts") },
+    project: PROJECT,
+    stack: o.stack ?? "sandbox",
+    cwd: dir,
+    config: {
+      ...stackFileConfig("sandbox"),
+      existingSpeech: { endpoint: speech.endpoint, region: speech.region, resourceId: speech.resourceId },
+      existingSpeechKey: speech.key,
+      existingStorage: { blobEndpoint: azurite.blobEndpoint },
+      tuning: FAST_TUNING,
+      ...o.config,
+    },
+    secretConfig: ["existingSpeechKey"],
+  });
+  const folders: Record<string, string> = { "product-names": "en-US/product-names/corpus.txt", "callcenter-train": "en-US/callcenter-train/trans.txt", "callcenter-test": "en-US/callcenter-test/trans.txt" };
+  return {
+    emu,
+    azurite,
+    dir,
+    deployment,
+    client: () => new SpeechClient({ endpoint: speech.endpoint, key: emu.resources.speech.key }, { rateLimit: false }),
+    sync,
+    async changeData(dataset, line) {
+      const file = path.join(dir, "data", folders[dataset]);
+      if (dataset === "product-names") fs.appendFileSync(file, `${line}\n`);
+      else {
+        // A transcript line per clip: change the words of the first clip, not the set of clips.
+        const lines = fs.readFileSync(file, "utf8").split("\n");
+        lines[0] = `${lines[0].split("\t")[0]}\t${line}`;
+        fs.writeFileSync(file, lines.join("\n"));
+      }
+      await sync();
+    },
+    async stop() {
+      await Promise.all([emu.stop(), azurite.stop()]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Entities of each kind on the emulated resource that this stack tagged as its own. */
+export async function entitiesOf(client: SpeechClient, stack = "sandbox"): Promise<Record<"projects" | "datasets" | "models" | "evaluations" | "endpoints", number>> {
+  const mine = (e: { customProperties?: Record<string, string> }) => e.customProperties?.["pulumi-resource"]?.startsWith(`${PROJECT}/${stack}/`) ?? false;
+  const [projects, datasets, models, evaluations, endpoints] = await Promise.all([client.listProjects(), client.listDatasets(), client.listModels(), client.listEvaluations(), client.listEndpoints()]);
+  return {
+    projects: projects.filter(mine).length,
+    datasets: datasets.filter(mine).length,
+    models: models.filter(mine).length,
+    evaluations: evaluations.filter(mine).length,
+    endpoints: endpoints.filter(mine).length,
+  };
+}
