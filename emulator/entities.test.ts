@@ -260,9 +260,10 @@ describe("Endpoint", () => {
 
 describe("Evaluation", () => {
   it("reports the scenario's WER for the base and custom model with consistent counts", async () => {
+    emu.setScenario({ baseModelWordErrorRate: 15, customModelWordErrorRate: 9 });
     const { model } = await trainedModel(api);
     const other = await trainedModel(api);
-    emu.setScenario({ baseModelWordErrorRate: 15, customModelWordErrorRate: 9, perModel: { [idOf(other.model.self)]: 4.5 } });
+    emu.setScenario({ baseModelWordErrorRate: 15, customModelWordErrorRate: 3, perModel: { [idOf(other.model.self)]: 4.5 } });
     const audio = await acousticDataset(api);
     const create = (m2: string) => api.post("/evaluations", { displayName: "gate", locale: "en-US", model1: { self: model.baseModel.self }, model2: { self: m2 }, dataset: { self: audio.self } });
     const res = await create(model.self);

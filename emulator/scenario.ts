@@ -14,8 +14,9 @@ const CAPITALIZATION_EDITS = 6;
 
 const round4 = (x: number): number => Math.round(x * 10000) / 10000;
 
-export function werFor(scenario: EvaluationScenario, modelId: string, isBase: boolean): number {
-  const wer = scenario.perModel?.[modelId] ?? (isBase ? scenario.baseModelWordErrorRate : scenario.customModelWordErrorRate);
+/** perModel wins; else a custom model scores what the scenario said when it was trained; base models score the base WER. */
+export function werFor(scenario: EvaluationScenario, modelId: string, isBase: boolean, trainedWordErrorRate?: number): number {
+  const wer = scenario.perModel?.[modelId] ?? (isBase ? scenario.baseModelWordErrorRate : (trainedWordErrorRate ?? scenario.customModelWordErrorRate));
   return Math.min(100, Math.max(0, wer));
 }
 

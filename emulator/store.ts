@@ -48,6 +48,8 @@ export interface StoredModel extends Common {
   baseModelId: string;
   datasetIds: string[];
   weight?: number;
+  /** The custom-model WER of the scenario when it was trained: a model's quality is decided by its training. */
+  wordErrorRate?: number;
   timeline: Timeline;
 }
 

@@ -53,7 +53,8 @@ export interface RequestLogEntry {
 
 export interface EvaluationScenario {
   baseModelWordErrorRate: number; // default 12
-  customModelWordErrorRate: number; // default 8
+  /** default 8; fixed for each model when it is trained (a later change only affects models trained after it) */
+  customModelWordErrorRate: number;
   perModel?: Record<string, number>; // model id → WER, overrides
 }
 

@@ -67,6 +67,7 @@ export function copyModel(ctx: Ctx): Reply {
     baseModelId: source.baseModelId,
     datasetIds: [], // the training data stays in the source resource
     weight: source.weight,
+    wordErrorRate: source.wordErrorRate, // a copy is the same model
     timeline,
   };
   target.state.models[copy.id] = copy;

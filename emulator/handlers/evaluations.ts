@@ -57,6 +57,7 @@ export function createEvaluation(ctx: Ctx): Reply {
   if (dataset.timeline.waiting) throw invalid("InvalidDataset", `Dataset ${dataset.id} has no content yet: upload and commit its blocks first.`);
   if (datasetPhase(dataset, ctx.now).status === "Failed" && datasetFailure(dataset)) throw invalid("FailedDataset", `Dataset ${dataset.id} failed to import.`);
   const scenario = ctx.core.scenario;
+  const wer = (m: typeof model1) => werFor(scenario, m.id, m.base, m.base ? undefined : ctx.resource.state.models[m.id]?.wordErrorRate);
   const id = newId();
   const evaluation: StoredEvaluation = {
     id,
@@ -68,7 +69,7 @@ export function createEvaluation(ctx: Ctx): Reply {
     model2,
     datasetId: dataset.id,
     transcriptionIds: [stableId(`${id}/transcription1`), stableId(`${id}/transcription2`)],
-    figures: { ...figures(werFor(scenario, model1.id, model1.base), 1), ...figures(werFor(scenario, model2.id, model2.base), 2) },
+    figures: { ...figures(wer(model1), 1), ...figures(wer(model2), 2) },
     timeline: { start: ctx.now, duration: ctx.core.durations.evaluation },
   };
   ctx.resource.state.evaluations[id] = evaluation;

@@ -125,6 +125,7 @@ export function createModel(ctx: Ctx): Reply {
     baseModelId: base.id,
     datasetIds: datasets.map((d) => d.id),
     weight: weightPercent(body),
+    wordErrorRate: ctx.core.scenario.customModelWordErrorRate,
     timeline: { start: ctx.now, duration: ctx.core.durations.model },
   };
   s.models[model.id] = model;

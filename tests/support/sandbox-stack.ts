@@ -9,7 +9,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../..
 import { SpeechClient } from "../../components/speech-api";
 import { mergeManifest, readManifest, syncDatasets, writeManifest, type DatasetSpec } from "../../components/training-data";
 import { startAzurite, type RunningAzurite } from "./azurite";
-import { Deployment } from "./deployment";
+import { Deployment, type RunResult, type StateResource } from "./deployment";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const PROJECT = "custom-speech";
@@ -109,4 +109,27 @@ export async function entitiesOf(client: SpeechClient, stack = "sandbox"): Promi
     evaluations: evaluations.filter(mine).length,
     endpoints: endpoints.filter(mine).length,
   };
+}
+
+/** Each resource's step of a run, by resource name (the component and stack included). */
+export function opsOf(r: RunResult): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of r.steps) out[s.name] = out[s.name] ? `${out[s.name]},${s.op}` : s.op;
+  return out;
+}
+
+/** Requests the emulator answered since `mark` (an index into its request log), optionally only writes. */
+export function requestsSince(emu: RunningEmulator, mark: number, o: { writes?: boolean; method?: string; path?: RegExp } = {}) {
+  return emu.requestLog
+    .slice(mark)
+    .filter((r) => !o.writes || r.method !== "GET")
+    .filter((r) => !o.method || r.method === o.method)
+    .filter((r) => !o.path || o.path.test(r.path.split("?")[0]));
+}
+
+/** The live (not pending-delete) state of the pipeline's resource, e.g. live(d, "model"). */
+export function live(d: Deployment, part: string, locale = "en-us"): StateResource {
+  const r = d.checkpoint.resources.find((x) => x.name === `speech-${locale}-${part}` && !x.delete);
+  if (!r) throw new Error(`no live speech-${locale}-${part} in the checkpoint`);
+  return r;
 }

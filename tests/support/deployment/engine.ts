@@ -209,6 +209,9 @@ class Run {
 
   async execute(): Promise<RunResult> {
     let log = "";
+    // Started while the program loads (the engine starts it on first use; only the timing differs).
+    if (this.kind !== "destroy" && this.kind !== "refresh") void this.server().catch(() => undefined);
+    else if (this.next.resources.some((r) => isDynamic(r.type))) void this.server().catch(() => undefined);
     if (this.kind === "refresh") await this.refreshAll();
     else if (this.kind === "destroy") await this.deleteAll([...this.next.resources]).catch(() => undefined);
     else {

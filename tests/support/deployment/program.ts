@@ -1,7 +1,8 @@
-// Runs a Pulumi program the way the language host does, once per run and from scratch: a fresh module registry
-// (so index.ts executes again), a fresh runtime store, the stack's config, the program's directory as the working
-// directory, and `runInPulumiStack`, which registers the root `pulumi:pulumi:Stack` and its outputs. Resource
-// registrations go to the driver's monitor instead of an engine (the SDK's mock options), and logs to its engine.
+// Runs a Pulumi program the way the language host does, once per run: the program file evaluated again, a fresh
+// runtime store, the stack's config, the program's directory as the working directory, and `runInPulumiStack`,
+// which registers the root `pulumi:pulumi:Stack` and its outputs. Resource registrations go to the driver's
+// monitor instead of an engine (the SDK's mock options), and logs to its engine.
+import * as fs from "fs";
 import * as path from "path";
 
 /** A program file (index.ts) or a function declaring resources (a component under test). */
@@ -28,29 +29,23 @@ export interface ProgramRun {
   cwd: string;
 }
 
-const ROOT = path.resolve(__dirname, "..", "..", "..");
-
-/** Outside jest (the bench), a fresh registry means dropping this project's modules from require's cache. */
-function forgetProjectModules(): void {
-  for (const k of Object.keys(require.cache)) {
-    if (k.startsWith(ROOT) && !k.includes(`${path.sep}node_modules${path.sep}`) && !k.startsWith(__dirname)) delete require.cache[k];
-  }
-}
-
-async function isolated<T>(f: () => Promise<T>): Promise<T> {
-  if (typeof jest !== "undefined") {
-    let result: T;
-    await jest.isolateModulesAsync(async () => {
-      result = await f();
-    });
-    return result!;
-  }
-  forgetProjectModules();
-  return f();
+/**
+ * The program file, evaluated afresh (as a new language host would): transpiled and run with a require that
+ * resolves from its own directory. The modules it imports are shared between runs; the runtime store is not.
+ */
+function evaluateProgram(file: string): Record<string, unknown> {
+  const ts = require("typescript") as typeof import("typescript");
+  const source = fs.readFileSync(file, "utf8");
+  const js = file.endsWith(".ts") ? ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true }, fileName: file }).outputText : source;
+  const dir = path.dirname(file);
+  const req = (id: string) => require(id.startsWith(".") ? path.resolve(dir, id) : id);
+  const module = { exports: {} as Record<string, unknown> };
+  new Function("exports", "require", "module", "__filename", "__dirname", js)(module.exports, req, module, file, dir);
+  return module.exports;
 }
 
 export async function runProgram(program: Program, run: ProgramRun): Promise<{ outputs?: Record<string, unknown>; error?: unknown }> {
-  return isolated(async () => {
+  {
     const state = require("@pulumi/pulumi/runtime/state");
     const settings = require("@pulumi/pulumi/runtime/settings");
     const stack = require("@pulumi/pulumi/runtime/stack");
@@ -80,7 +75,7 @@ export async function runProgram(program: Program, run: ProgramRun): Promise<{ o
         try {
           outputs = await stack.runInPulumiStack(async () => {
             if (!("file" in program)) return program.run();
-            const { __esModule: _flag, ...exports } = require(program.file);
+            const { __esModule: _flag, ...exports } = evaluateProgram(program.file);
             return exports;
           });
         } catch (e) {
@@ -95,5 +90,5 @@ export async function runProgram(program: Program, run: ProgramRun): Promise<{ o
       await new Promise((r) => setImmediate(r));
       process.off("unhandledRejection", onRejection);
     }
-  });
+  }
 }
