@@ -9,7 +9,8 @@ export const FAIL_IMPORT_MARKER = "emulator-fail-import";
 
 export function datasetFailure(d: StoredDataset): EntityError | undefined {
   if (d.contentUrl?.includes(FAIL_IMPORT_MARKER)) {
-    return { code: "DataImportFailed", message: `The content at contentUrl could not be imported (the URL contains '${FAIL_IMPORT_MARKER}').` };
+    // The service quotes the URL it could not read, SAS token and all: clients must not pass it on.
+    return { code: "DataImportFailed", message: `The content at ${d.contentUrl} could not be imported (the URL contains '${FAIL_IMPORT_MARKER}').` };
   }
   return undefined;
 }

@@ -38,14 +38,17 @@ export interface SandboxStack {
   client(): SpeechClient;
   /** Syncs the data folder to Azurite with the training-data library and updates the manifest. */
   sync(): Promise<void>;
+  /** Takes the Speech service down for `ms` (connections refused), then back up on the same port with its state. */
+  outage(ms: number): Promise<void>;
   /** Appends a line to a dataset's text (or a clip's transcript) and re-syncs: a new content hash. */
   changeData(dataset: "product-names" | "callcenter-train" | "callcenter-test", line: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function sandboxStack(o: { emulator?: EmulatorOptions; config?: Record<string, unknown>; stack?: string } = {}): Promise<SandboxStack> {
-  const [emu, azurite] = await Promise.all([startEmulator({ durations: FAST_DURATIONS, ...o.emulator }), startAzurite()]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-stack-"));
+  const emulatorOptions: EmulatorOptions = { durations: FAST_DURATIONS, statePath: path.join(dir, "speech-emulator.json"), ...o.emulator };
+  const [emu, azurite] = await Promise.all([startEmulator(emulatorOptions), startAzurite()]);
   fs.cpSync(path.join(ROOT, "examples/sandbox"), path.join(dir, "data"), { recursive: true });
   const specs = (JSON.parse(fs.readFileSync(path.join(dir, "data/datasets.json"), "utf8")) as { datasets: DatasetSpec[] }).datasets.map((d) => ({ ...d, dir: path.join(dir, "data", d.dir) }));
   const manifest = path.join(dir, MANIFEST);
@@ -71,15 +74,25 @@ export async function sandboxStack(o: { emulator?: EmulatorOptions; config?: Rec
       ...o.config,
     },
     secretConfig: ["existingSpeechKey"],
+    preload: ["components/locale-pipeline.ts", "components/speech-account.ts", "components/training-data-store.ts", "components/stack-config.ts", "@pulumi/azure-native/resources"].map((m) =>
+      m.startsWith("components/") ? path.join(ROOT, m) : m,
+    ),
   });
   const folders: Record<string, string> = { "product-names": "en-US/product-names/corpus.txt", "callcenter-train": "en-US/callcenter-train/trans.txt", "callcenter-test": "en-US/callcenter-test/trans.txt" };
-  return {
+  const stack: SandboxStack = {
     emu,
     azurite,
     dir,
     deployment,
-    client: () => new SpeechClient({ endpoint: speech.endpoint, key: emu.resources.speech.key }, { rateLimit: false }),
+    client: () => new SpeechClient({ endpoint: speech.endpoint, key: stack.emu.resources.speech.key }, { rateLimit: false }),
     sync,
+    async outage(ms) {
+      const port = Number(new URL(stack.emu.url).port);
+      const scenario = stack.emu;
+      await scenario.stop();
+      await new Promise((r) => setTimeout(r, ms));
+      stack.emu = await startEmulator({ ...emulatorOptions, port });
+    },
     async changeData(dataset, line) {
       const file = path.join(dir, "data", folders[dataset]);
       if (dataset === "product-names") fs.appendFileSync(file, `${line}\n`);
@@ -92,10 +105,12 @@ export async function sandboxStack(o: { emulator?: EmulatorOptions; config?: Rec
       await sync();
     },
     async stop() {
-      await Promise.all([emu.stop(), azurite.stop()]);
+      deployment.close();
+      await Promise.all([stack.emu.stop(), azurite.stop()]);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  return stack;
 }
 
 /** Entities of each kind on the emulated resource that this stack tagged as its own. */

@@ -7,7 +7,7 @@
 // ARM-like fake outputs (azure-fakes.ts). A preview never calls Create, Update or Delete.
 import { fakeAzureInvoke, fakeAzureResource } from "../azure-fakes";
 import { Checkpoint, copyResource, type StateResource } from "./checkpoint";
-import { runProgram, type Program, type ProgramRuntime } from "./program";
+import { ProgramHost, type Program, type RegisterRequest } from "./program";
 import { ProviderCallError, ProviderServer, SECRET_SIG, type DiffOutcome, type Props } from "./provider-server";
 
 export type StepOp = "same" | "create" | "update" | "replace" | "delete" | "refresh" | "discard";
@@ -52,6 +52,8 @@ export interface DeploymentOptions {
   secretConfig?: string[];
   /** The project directory: the program runs there and the engine starts the provider there. */
   cwd: string;
+  /** Modules the program imports, loaded into the next run's language host ahead of time (speed only). */
+  preload?: string[];
 }
 
 const DYNAMIC = "pulumi-nodejs:dynamic/";
@@ -87,6 +89,7 @@ export class Deployment {
   private config: Record<string, unknown>;
   private secretConfig: Set<string>;
   private current?: Run;
+  private spareHost?: ProgramHost;
   /** Called with each run's provider process once it is up (e.g. to kill it at a chosen moment). */
   onProvider?: (p: ProviderServer) => void;
 
@@ -109,6 +112,19 @@ export class Deployment {
         .map(([k, v]) => [ns(k), typeof v === "string" ? v : JSON.stringify(v)]),
     );
     return { values, secretKeys: [...this.secretConfig].map(ns) };
+  }
+
+  /** A language host for the next run (each run gets a fresh process). */
+  takeHost(): ProgramHost {
+    const host = this.spareHost ?? ProgramHost.start(this.options.preload);
+    this.spareHost = ProgramHost.start(this.options.preload);
+    return host;
+  }
+
+  /** Stops the spare language host. */
+  close(): void {
+    this.spareHost?.kill();
+    this.spareHost = undefined;
   }
 
   /** Kills the current run's provider process, as a crash would. */
@@ -216,17 +232,18 @@ class Run {
     else if (this.kind === "destroy") await this.deleteAll([...this.next.resources]).catch(() => undefined);
     else {
       const { values, secretKeys } = this.d.namespacedConfig();
-      const result = await runProgram(this.options.program, {
-        monitor: (rt) => this.monitor(rt),
-        engine: this.engineStub(),
-        project: this.options.project,
-        stack: this.options.stack,
-        preview: this.preview,
-        config: values,
-        secretKeys,
-        cwd: this.options.cwd,
-      });
-      if (result.error && !this.failure) this.fail(result.error);
+      const severities = ["debug", "info", "warning", "error"] as const;
+      const host = this.d.takeHost();
+      const result = await host.run(
+        { program: this.options.program, project: this.options.project, stack: this.options.stack, preview: this.preview, config: values, secretKeys, cwd: this.options.cwd },
+        {
+          register: (req) => this.register(req),
+          invoke: async (req) => fakeAzureInvoke(req.tok, req.args),
+          outputs: (urn, outputs) => this.registerOutputs(urn, outputs),
+          log: (severity, message, urn) => this.diagnostics.push({ severity: severities[severity] ?? "info", message, urn }),
+        },
+      );
+      if (result.error && !this.failure) this.fail(new Error(result.error));
       if (!this.failure) await this.generateDeletes();
     }
     if (this.provider) log = (await this.provider.catch(() => undefined))?.log ?? "";
@@ -241,89 +258,48 @@ class Run {
     };
   }
 
-  // ---- the engine side the program's SDK talks to ----
+  // ---- the engine side of the program's resource monitor ----
 
-  private engineStub() {
-    const severities = ["debug", "info", "warning", "error"] as const;
-    return {
-      log: (req: any, cb: (err: unknown, resp?: unknown) => void) => {
-        this.diagnostics.push({ severity: severities[req.getSeverity()] ?? "info", message: req.getMessage(), urn: req.getUrn() });
-        cb(null, {});
-      },
-      getRootResource: (_req: unknown, cb: (err: unknown, resp?: unknown) => void) => cb(null, { getUrn: () => "" }),
-      setRootResource: (_req: unknown, cb: (err: unknown, resp?: unknown) => void) => cb(null, {}),
-    };
+  private registerOutputs(urn: string, outputs: Props): void {
+    const { plain, secret } = unwrapSecrets(outputs);
+    const state = this.next.live(urn);
+    if (state && !this.preview) Object.assign(state, { outputs: plain, secretOutputs: secret });
+    if (urn.split("::")[2] === STACK_TYPE) [this.stackOutputs, this.stackSecretOutputs] = [plain, secret];
   }
 
-  private monitor(rt: ProgramRuntime) {
-    const respond = (cb: (err: unknown, resp?: unknown) => void, f: () => Promise<unknown>) =>
-      f().then(
-        (resp) => cb(null, resp),
-        (e) => cb(e),
-      );
-    const unused = () => Promise.reject(new Error("the deployment driver handles registrations itself"));
-    return Object.assign(new rt.MockMonitor({ newResource: unused, call: unused }), {
-      registerResource: (req: any, cb: any) => respond(cb, () => this.register(req, rt)),
-      registerResourceOutputs: (req: any, cb: any) => {
-        const urn = req.getUrn();
-        const { plain, secret } = unwrapSecrets(req.getOutputs()?.toJavaScript() ?? {});
-        const state = this.next.live(urn);
-        if (state && !this.preview) Object.assign(state, { outputs: plain, secretOutputs: secret });
-        if (urn.split("::")[2] === STACK_TYPE) [this.stackOutputs, this.stackSecretOutputs] = [plain, secret];
-        cb(null, {});
-      },
-      invoke: (req: any, cb: any) =>
-        respond(cb, async () => {
-          const resp = new rt.resourcePb.ResourceInvokeResponse();
-          resp.setReturn(rt.structpb.Struct.fromJavaScript(await rt.rpc.serializeProperties("invoke", fakeAzureInvoke(req.getTok(), req.getArgs()?.toJavaScript() ?? {}))));
-          return resp;
-        }),
-      readResource: (req: any, cb: any) => cb(new Error(`the deployment driver does not read ${req.getType()} resources`)),
-    });
-  }
-
-  private urn(req: any): string {
-    const parent: string = req.getParent();
-    let type: string = req.getType();
-    if (parent) type = `${parent.split("::")[2].split("$").pop()}$${type}`;
-    return `urn:pulumi:${this.options.stack}::${this.options.project}::${type}::${req.getName()}`;
+  private urn(req: RegisterRequest): string {
+    let type = req.type;
+    if (req.parent) type = `${req.parent.split("::")[2].split("$").pop()}$${type}`;
+    return `urn:pulumi:${this.options.stack}::${this.options.project}::${type}::${req.name}`;
   }
 
   /** One RegisterResource: the step generator's choice, then the step (pkg/resource/deploy/step_generator.go). */
-  private async register(req: any, rt: ProgramRuntime): Promise<unknown> {
+  private async register(req: RegisterRequest): Promise<{ urn: string; id: string; object: Props }> {
     const urn = this.urn(req);
-    const type: string = req.getType();
-    const name: string = req.getName();
+    const { type, name } = req;
     if (this.failure) throw new Error(`${urn}: not registered: the deployment was cancelled after an earlier failure (${this.failure.message})`);
     this.operated.add(urn);
-    const { plain: goal, secret: secretInputs } = unwrapSecrets(req.getObject()?.toJavaScript() ?? {});
-    const propertyDependencies: Record<string, string[]> = {};
-    req.getPropertydependenciesMap().forEach((v: any, k: string) => (propertyDependencies[k] = v.getUrnsList()));
+    const { plain: goal, secret: secretInputs } = unwrapSecrets(req.object);
     const base: Omit<StateResource, "inputs" | "outputs" | "secretOutputs"> = {
       urn,
       type,
       name,
-      custom: req.getCustom(),
-      parent: req.getParent() || undefined,
-      dependencies: req.getDependenciesList(),
-      propertyDependencies,
-      protect: req.getProtect() || undefined,
+      custom: req.custom,
+      parent: req.parent || undefined,
+      dependencies: req.dependencies,
+      propertyDependencies: req.propertyDependencies,
+      protect: req.protect || undefined,
       secretInputs,
     };
-    const additionalSecret: string[] = req.getAdditionalsecretoutputsList();
     let state: StateResource;
     try {
-      state = req.getCustom() ? await this.customStep(base, goal, additionalSecret) : this.componentStep(base, goal);
+      state = req.custom ? await this.customStep(base, goal, req.additionalSecretOutputs) : this.componentStep(base, goal);
     } catch (e) {
       throw this.fail(e);
     }
-    const response = new rt.resourcePb.RegisterResourceResponse();
-    response.setUrn(urn);
-    response.setId(state.id ?? "");
     // Outputs go back with the secret ones wrapped; in a preview, unknowns stay the sentinel the SDK reads as unknown.
     const object = Object.fromEntries(Object.entries(state.outputs).map(([k, v]) => [k, state.secretOutputs.includes(k) ? { [SECRET_SIG.key]: SECRET_SIG.value, value: v } : v]));
-    response.setObject(rt.structpb.Struct.fromJavaScript(object));
-    return response;
+    return { urn, id: state.id ?? "", object };
   }
 
   private componentStep(base: Omit<StateResource, "inputs" | "outputs" | "secretOutputs">, goal: Props): StateResource {
