@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Dataset, Endpoint, Evaluation, Model, Project, getBaseModel } from "./custom-speech";
 import type { DatasetQuota, SpeechConnectionInput, Tuning } from "./custom-speech";
+import { programConnection } from "./custom-speech/resource";
 import { adaptsBaseModel } from "./domain";
 import type { LocaleConfig } from "./stack-config";
 import { findDataset, readManifestSync } from "./training-data/manifest";
@@ -102,9 +103,9 @@ export class LocalePipeline extends pulumi.ComponentResource {
         ? pulumi.output({ self: c.baseModel.id, adaptationExpiry: null as string | null })
         : // Looked up with the (secret) connection, but a base model's URL and dates are not secret: unwrap, so
           // previews show a base-model change as a readable retrain rather than as [secret].
-          pulumi.unsecret(pulumi.output(args.speech)).apply((s) =>
+          pulumi.unsecret(programConnection(args.speech)).apply((s) =>
             getBaseModel({
-              speech: s as { endpoint: string; key?: string },
+              speech: s,
               locale: c.locale,
               adaptationKinds: kinds.filter(adaptsBaseModel),
               minAdaptationDaysLeft: c.baseModel?.minAdaptationDaysLeft,

@@ -4,6 +4,7 @@
  * Training with audio only runs well (or at all) in these regions; a model trained here can be copied to a
  * Speech resource anywhere else (an "inference-only" copy target), which is why such accounts skip the check.
  */
+import { ValidationError, problem } from "./domain";
 
 export interface RegionSource {
   title: string;
@@ -56,22 +57,23 @@ export interface RegionCheckOptions {
   property?: string;
 }
 
+
 /**
  * Returns the normalized region, or throws an error that names the property and lists the allowed regions.
  */
 export function validateTrainingRegion(region: string, options: RegionCheckOptions = {}): string {
   const property = options.property ?? "location";
   if (typeof region !== "string" || region.trim() === "") {
-    throw new Error(`${property} is required: an Azure region such as "eastus".`);
+    throw new ValidationError(property, `${property} is required: an Azure region such as "eastus".`);
   }
   const normalized = normalizeRegion(region);
   if (options.inferenceOnly) return normalized;
   const allowed = trainingRegions(options.additionalTrainingRegions);
-  if (!allowed.includes(normalized)) {
-    throw new Error(
-      `${property} "${region}" has no dedicated hardware for Custom Speech training. ` +
-        `Allowed regions: ${allowed.join(", ")}. ` +
-        `Declare the account inferenceOnly (a model-copy target) to use another region, ` +
+  const message = problem(property, normalized, (v) => (allowed.includes(v as string) ? undefined : `a region with dedicated Custom Speech training hardware, one of ${allowed.join(", ")}`));
+  if (message) {
+    throw new ValidationError(
+      property,
+      `${message}. Declare the account inferenceOnly (a model-copy target) to use another region, ` +
         `or add a region Microsoft has since enabled with additionalTrainingRegions.`,
     );
   }

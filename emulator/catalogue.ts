@@ -3,9 +3,13 @@
 import type { BaseModel, DatasetKind, DatasetLocales } from "../components/speech-api/models";
 import { iso, stableId } from "./ids";
 
-export const LOCALES = ["en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "ja-JP"];
+// A subset of the Custom Speech locales, enough for stacks of many locales (the bench deploys 20).
+export const LOCALES = [
+  "en-US", "en-GB", "en-AU", "en-CA", "en-IN", "de-DE", "de-AT", "de-CH", "fr-FR", "fr-CA", "es-ES", "es-MX",
+  "it-IT", "pt-BR", "pt-PT", "nl-NL", "ja-JP", "ko-KR", "zh-CN", "sv-SE", "da-DK", "nb-NO", "pl-PL", "fi-FI",
+];
 
-export const DATASET_KINDS: DatasetKind[] = ["Language", "Acoustic", "Pronunciation", "AudioFiles", "LanguageMarkdown", "OutputFormatting"];
+export { DATASET_KINDS } from "../components/domain/vocabulary";
 
 export const DATASET_LOCALES: Required<DatasetLocales> = {
   Language: LOCALES,

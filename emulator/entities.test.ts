@@ -97,7 +97,7 @@ describe("Dataset", () => {
     expect(badKind.status).toBe(400);
     expect(badKind.body).toMatchObject({ code: "InvalidArgument", innerError: { code: "InvalidParameterValue" } });
     expect(badKind.body.message).toContain("kind");
-    expect(badKind.body.message).toContain("Language, Acoustic, Pronunciation, AudioFiles, LanguageMarkdown, OutputFormatting");
+    expect(badKind.body.message).toContain("Acoustic, AudioFiles, Language, LanguageMarkdown, Pronunciation, OutputFormatting");
     const locales = (await api.get("/datasets/locales")).body;
     expect(locales.OutputFormatting).not.toContain("ja-JP");
     const badLocale = await api.post("/datasets", { displayName: "d", locale: "ja-JP", kind: "OutputFormatting", contentUrl: "https://d/x" });

@@ -73,7 +73,7 @@ export function selectBaseModel(models: m.BaseModel[], args: Omit<GetBaseModelAr
 
 /** The newest base model for a locale that supports the needed adaptation and is at least N days from its adaptation date. */
 export async function getBaseModel(args: GetBaseModelArgs): Promise<BaseModelResult> {
-  const client = new SpeechClient({ endpoint: args.speech.endpoint, key: args.speech.key || undefined });
+  const client = new SpeechClient({ endpoint: args.speech.endpoint, key: args.speech.key });
   let models: m.BaseModel[];
   try {
     models = await client.listBaseModels({ filter: `locale eq '${args.locale}'` });

@@ -55,6 +55,19 @@ export function connectionInput(speech: pulumi.Input<SpeechConnectionInput>): pu
   });
 }
 
+/**
+ * The connection for calls the program makes itself (getBaseModel): the key, or the stack config value keyConfig
+ * names (secret), or neither (Microsoft Entra ID).
+ */
+export function programConnection(speech: pulumi.Input<SpeechConnectionInput>): pulumi.Output<{ endpoint: string; key?: string }> {
+  return pulumi.output(speech).apply((c) => {
+    if (c.key || !c.keyConfig) return pulumi.output({ endpoint: c.endpoint, key: c.key });
+    const [namespace, key] = qualified(c.keyConfig).split(":");
+    const fromConfig = new pulumi.Config(namespace).getSecret(key);
+    return pulumi.all([c.endpoint, fromConfig]).apply(([endpoint, k]) => ({ endpoint, key: k }));
+  });
+}
+
 /** False only when the program says plainly that no key is stored with the connection. */
 function mayCarryKey(speech: pulumi.Input<SpeechConnectionInput>): boolean {
   return !(isPlain(speech) && (speech.key === undefined || speech.keyConfig !== undefined));

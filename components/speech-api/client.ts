@@ -8,6 +8,7 @@ import {
   type Pipeline,
   type RequestBodyType,
 } from "@azure/core-rest-pipeline";
+import { ensure, httpsOrLoopbackUrl, type Rule } from "../domain/validators";
 import type * as m from "./models";
 import { systemClock, type Clock } from "./clock";
 import { errorFromFailure, errorFromResponse, isNotFound } from "./errors";
@@ -69,19 +70,12 @@ function nonNegativeInt(name: string, v: number | undefined, fallback: number): 
   return v;
 }
 
+/** https (http only to this machine: the emulator), no query: a key is never sent in clear over the network. */
+const endpointRule: Rule = (v) =>
+  httpsOrLoopbackUrl("https://<name>.cognitiveservices.azure.com")(v) ?? (new URL(String(v)).search || new URL(String(v)).hash ? "a URL without query or fragment" : undefined);
+
 function normalizeEndpoint(endpoint: unknown): string {
-  let u: URL | undefined;
-  try {
-    u = typeof endpoint === "string" ? new URL(endpoint) : undefined;
-  } catch {
-    u = undefined;
-  }
-  if (!u || (u.protocol !== "https:" && u.protocol !== "http:") || u.search || u.hash) {
-    throw new TypeError(
-      `SpeechConnection.endpoint must be an absolute http(s) URL without query, e.g. https://<name>.cognitiveservices.azure.com, ` +
-        `https://<region>.api.cognitive.microsoft.com or http://127.0.0.1:<port>/<resource>; got ${JSON.stringify(endpoint)}`,
-    );
-  }
+  const u = new URL(ensure<string>("SpeechConnection.endpoint", endpoint, endpointRule));
   return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
 }
 

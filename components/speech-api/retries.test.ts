@@ -103,8 +103,11 @@ describe("SpeechClient retries", () => {
 describe("SpeechClient construction", () => {
   it("rejects a malformed endpoint, key or retry count naming the property", () => {
     expect(() => new SpeechClient({ endpoint: "contoso.cognitiveservices.azure.com", key: "k" })).toThrow(
-      /SpeechConnection.endpoint must be an absolute http\(s\) URL/,
+      /SpeechConnection.endpoint must be an absolute URL such as https:\/\/<name>\.cognitiveservices\.azure\.com; got "contoso/,
     );
+    // A key never travels in clear over the network: http only to this machine.
+    expect(() => new SpeechClient({ endpoint: "http://contoso.cognitiveservices.azure.com", key: "k" })).toThrow(/must be an https URL \(http only for localhost/);
+    expect(() => new SpeechClient({ endpoint: "https://contoso.cognitiveservices.azure.com?x=1", key: "k" })).toThrow(/must be a URL without query or fragment/);
     expect(() => new SpeechClient({ endpoint, key: "" })).toThrow(/SpeechConnection.key must be a non-empty string/);
     expect(() => new SpeechClient({ endpoint, key: "k" }, { maxRetries: -1 })).toThrow(/SpeechClientOptions.maxRetries must be a non-negative integer/);
   });

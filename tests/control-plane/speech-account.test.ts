@@ -75,14 +75,14 @@ describe("SpeechAccount", () => {
 
   test("rejects a region without Custom Speech training hardware, listing the allowed regions", () => {
     expect(() => new SpeechAccount("brazil", { resourceGroupName: "rg", location: "brazilsouth", accountName: "contoso-speech-5" })).toThrow(
-      new RegExp(`location "brazilsouth".*Allowed regions: ${TRAINING_REGIONS.join(", ")}`),
+      new RegExp(`location must be a region with dedicated Custom Speech training hardware, one of ${TRAINING_REGIONS.join(", ")}; got "brazilsouth"`),
     );
     expect(declared("brazil", "azure-native:cognitiveservices:Account")).toHaveLength(0);
   });
 
   test("checks a region that arrives as an Output once it resolves", async () => {
     await expect(valueOf(checkedRegion(pulumi.output("brazilsouth"), {}, "location"))).rejects.toThrow(
-      /location "brazilsouth" has no dedicated hardware.*Allowed regions: australiaeast/,
+      /location must be a region with dedicated Custom Speech training hardware, one of australiaeast.*; got "brazilsouth"/,
     );
     // The account's location goes through the same check (normalized on the way).
     const speech = new SpeechAccount("late", { resourceGroupName: "rg", location: pulumi.output("North Europe"), accountName: "contoso-speech-6" });
@@ -285,6 +285,6 @@ describe("SpeechAccount.existing", () => {
 
   test("rejects a malformed resource id and a non-training region", () => {
     expect(() => SpeechAccount.existing({ ...existing, resourceId: "platform-speech" })).toThrow(/existing.resourceId must be an ARM id .*; got "platform-speech"/);
-    expect(() => SpeechAccount.existing({ ...existing, region: "brazilsouth" })).toThrow(/existing.region "brazilsouth".*Allowed regions/);
+    expect(() => SpeechAccount.existing({ ...existing, region: "brazilsouth" })).toThrow(/existing.region must be a region with dedicated Custom Speech training hardware, one of .*; got "brazilsouth"/);
   });
 });

@@ -99,7 +99,7 @@ describe("Stack configuration", () => {
   });
 
   test("a region without training hardware fails listing the allowed ones, unless inference-only", () => {
-    expect(() => loadStackConfig(reader({ region: "brazilsouth" }))).toThrow(/Stack config "region": region "brazilsouth" has no dedicated hardware.*Allowed regions: australiaeast, .*westus3/);
+    expect(() => loadStackConfig(reader({ region: "brazilsouth" }))).toThrow(/Stack config "region": region must be a region with dedicated Custom Speech training hardware, one of australiaeast, .*westus3; got "brazilsouth"/);
     expect(loadStackConfig(reader({ region: "brazilsouth", inferenceOnly: "true" })).region).toBe("brazilsouth");
     expect(loadStackConfig(reader({ region: "brazilsouth", additionalTrainingRegions: ["brazilsouth"] })).region).toBe("brazilsouth");
   });

@@ -206,6 +206,8 @@ describe("Evaluation gate and Endpoint swap", () => {
   });
 
   it("the baseline is the model baselineEndpoint serves at create, else model1; once the candidate is served its gate stays as decided", async () => {
+    // A model's WER is fixed when it is trained: set the scenario first.
+    env.emu.setScenario({ baseModelWordErrorRate: 12, customModelWordErrorRate: 8 });
     const a = await candidate("bl-a");
     const b = await candidate("bl-b");
     env.emu.setScenario({ baseModelWordErrorRate: 12, customModelWordErrorRate: 8, perModel: { [a.m.id]: 10 } });

@@ -1,13 +1,11 @@
 // Scenario 3: a failing evaluation gate across runs. The failed `up` names the WER figures and leaves the endpoint
 // on the old model; an unchanged `up` fails the same way without training again; `up` with better data passes,
 // swaps, and deletes every entity the failed runs left behind — the failed evaluation included.
-import { entitiesOf, live, requestsSince, sandboxStack, type SandboxStack } from "../support/sandbox-stack";
+import { entitiesOf, live, requestsSince, deployedSandboxStack, type SandboxStack } from "../support/sandbox-stack";
 
 let s: SandboxStack;
 beforeAll(async () => {
-  s = await sandboxStack();
-  const first = await s.deployment.up();
-  if (first.error) throw first.error;
+  s = await deployedSandboxStack();
 }, 60_000);
 afterAll(() => s?.stop());
 

@@ -4,13 +4,11 @@
 // destroy work. docs/custom-speech-resources.md ("Upgrading from 0.1.0") tells users to do this.
 import { THIN_PROVIDER_MARKER, thinProvider } from "../../components/custom-speech/provider";
 import { serializeProvider } from "../support/deployment";
-import { entitiesOf, live, opsOf, requestsSince, sandboxStack, type SandboxStack } from "../support/sandbox-stack";
+import { entitiesOf, live, opsOf, requestsSince, deployedSandboxStack, type SandboxStack } from "../support/sandbox-stack";
 
 let s: SandboxStack;
 beforeAll(async () => {
-  s = await sandboxStack();
-  const first = await s.deployment.up();
-  if (first.error) throw first.error;
+  s = await deployedSandboxStack();
   // What 0.1.0 stored: a working provider of 0.1.0's size without the thin provider's marker (0.1.0 serialized the
   // implementation by value; here a loader without the marker, padded to that size), and no handover tag.
   const fat: Record<string, string> = {};

@@ -113,6 +113,17 @@ export async function sandboxStack(o: { emulator?: EmulatorOptions; config?: Rec
   return stack;
 }
 
+/** A sandbox stack after its first successful `up`. */
+export async function deployedSandboxStack(o: Parameters<typeof sandboxStack>[0] = {}): Promise<SandboxStack> {
+  const s = await sandboxStack(o);
+  const first = await s.deployment.up();
+  if (first.error) {
+    await s.stop();
+    throw first.error;
+  }
+  return s;
+}
+
 /** Entities of each kind on the emulated resource that this stack tagged as its own. */
 export async function entitiesOf(client: SpeechClient, stack = "sandbox"): Promise<Record<"projects" | "datasets" | "models" | "evaluations" | "endpoints", number>> {
   const mine = (e: { customProperties?: Record<string, string> }) => e.customProperties?.["pulumi-resource"]?.startsWith(`${PROJECT}/${stack}/`) ?? false;

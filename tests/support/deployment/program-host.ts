@@ -100,29 +100,29 @@ async function run(r: HostRun): Promise<void> {
 
   // A store of its own, so that the runtime logs to `engine` (getEngine reads settings.engine from a local store).
   await state.withLocalStorage(async () => {
-  settings.setMockOptions(monitor, r.project, r.stack, r.preview);
-  const store = state.getStore();
-  Object.assign(store, { supportsSecrets: true, supportsResourceReferences: false, supportsOutputValues: false, supportsDeletedWith: true, supportsAliasSpecs: true, supportsTransforms: false });
-  store.settings.engine = engine;
-  store.settings.options.engineAddr = "deployment-driver";
-  config.setAllConfig(r.config, r.secretKeys);
+    settings.setMockOptions(monitor, r.project, r.stack, r.preview);
+    const store = state.getStore();
+    Object.assign(store, { supportsSecrets: true, supportsResourceReferences: false, supportsOutputValues: false, supportsDeletedWith: true, supportsAliasSpecs: true, supportsTransforms: false });
+    store.settings.engine = engine;
+    store.settings.options.engineAddr = "deployment-driver";
+    config.setAllConfig(r.config, r.secretKeys);
 
-  let outputs: unknown;
-  let error: unknown;
-  try {
-    outputs = await stack.runInPulumiStack(async () => {
-      const loaded = load(r.program) as Record<string, unknown> | Promise<unknown>;
-      if (loaded instanceof Promise) return loaded;
-      const { __esModule: _flag, ...exports } = loaded as Record<string, unknown>;
-      return exports;
-    });
-  } catch (e) {
-    error = e;
-  }
-  await settings.waitForRPCs();
-  await new Promise((res) => setImmediate(res));
-  const failure = error ?? rejections[0];
-  send({ type: "done", outputs: failure ? undefined : JSON.parse(JSON.stringify(outputs ?? {})), error: failure ? String((failure as Error).message ?? failure) : undefined });
+    let outputs: unknown;
+    let error: unknown;
+    try {
+      outputs = await stack.runInPulumiStack(async () => {
+        const loaded = load(r.program) as Record<string, unknown> | Promise<unknown>;
+        if (loaded instanceof Promise) return loaded;
+        const { __esModule: _flag, ...exports } = loaded as Record<string, unknown>;
+        return exports;
+      });
+    } catch (e) {
+      error = e;
+    }
+    await settings.waitForRPCs();
+    await new Promise((res) => setImmediate(res));
+    const failure = error ?? rejections[0];
+    send({ type: "done", outputs: failure ? undefined : JSON.parse(JSON.stringify(outputs ?? {})), error: failure ? String((failure as Error).message ?? failure) : undefined });
   });
 }
 
