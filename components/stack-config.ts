@@ -9,8 +9,11 @@ import {
   DATASET_KINDS,
   GATE_BOUNDS,
   SPEECH_SKUS,
+  MODEL_WEIGHT_PERCENT,
   SKU_LIMITS,
+  TUNING_BOUNDS,
   ValidationError,
+  WAIT_MINUTES,
   boolean,
   datasetName,
   ensure,
@@ -181,7 +184,7 @@ function under<T>(key: string, f: () => T): T {
 const PRINCIPAL_KEYS = ["principalId", "principalType"] as const;
 const LOCALE_KEYS = ["locale", "displayName", "datasets", "baseModel", "training", "evaluation", "endpoint", "expiryWarningDays"] as const;
 const DATASET_KEYS = ["name", "kind", "contentUrl", "manifest", "file", "contentHash", "waitMinutes"] as const;
-const WAIT_MINUTES = number(0, 7 * 24 * 60);
+const WAIT = number(WAIT_MINUTES.min, WAIT_MINUTES.max);
 const DAYS = (min: number) => number(min, 36500, { integer: true });
 
 /** Each value that is set must keep its rule. */
@@ -204,11 +207,12 @@ export function validateLocale(value: unknown, where: string): LocaleConfig {
     names.push(d.name);
     ensure(`${at}.kind`, d.kind, oneOf(DATASET_KINDS));
     fields(at, d as unknown as Record<string, unknown>, {
-      contentUrl: httpsOrLoopbackUrl("https://<account>.blob.core.windows.net/<container>/<blob>"),
+      // Checked (and quoted) without its query: it may carry a SAS token.
+      contentUrl: (v) => httpsOrLoopbackUrl("https://<account>.blob.core.windows.net/<container>/<blob>")(typeof v === "string" ? v.split("?")[0] : v),
       manifest: string({ minLength: 1 }),
       file: string({ minLength: 1 }),
       contentHash: string({ maxLength: 128 }),
-      waitMinutes: WAIT_MINUTES,
+      waitMinutes: WAIT,
     });
     const sources = (["contentUrl", "manifest", "file"] as const).filter((k) => d[k] !== undefined);
     if (sources.length !== 1) throw new ValidationError(at, `${at} must set exactly one of contentUrl, manifest or file (got ${sources.join(", ") || "none"}).`);
@@ -220,7 +224,7 @@ export function validateLocale(value: unknown, where: string): LocaleConfig {
   const training = section<LocaleConfig["training"]>(l.training, `${where}.training`, ["datasets", "customModelWeightPercent", "waitMinutes"]);
   if (!Array.isArray(training.datasets) || training.datasets.length === 0) throw new ValidationError(`${where}.training.datasets`, `${where}.training.datasets must name at least one dataset.`);
   ensureEach(`${where}.training.datasets`, training.datasets, isDataset);
-  fields(`${where}.training`, training, { customModelWeightPercent: number(1, 100, { integer: true }), waitMinutes: WAIT_MINUTES });
+  fields(`${where}.training`, training, { customModelWeightPercent: number(MODEL_WEIGHT_PERCENT.min, MODEL_WEIGHT_PERCENT.max, MODEL_WEIGHT_PERCENT), waitMinutes: WAIT });
   if (l.evaluation !== undefined) {
     const e = section<NonNullable<LocaleConfig["evaluation"]>>(l.evaluation, `${where}.evaluation`, ["dataset", "maxWordErrorRate", "minWordErrorRateImprovement", "waitMinutes"]);
     ensure(`${where}.evaluation.dataset`, e.dataset, isDataset);
@@ -229,14 +233,14 @@ export function validateLocale(value: unknown, where: string): LocaleConfig {
       // Percent, like Speech Studio shows WER (the REST API reports fractions; the Evaluation resource converts).
       maxWordErrorRate: number(g.maxWordErrorRate.min, g.maxWordErrorRate.max),
       minWordErrorRateImprovement: number(g.minWordErrorRateImprovement.min, g.minWordErrorRateImprovement.max),
-      waitMinutes: WAIT_MINUTES,
+      waitMinutes: WAIT,
     });
   }
   if (l.endpoint !== undefined) {
     fields(`${where}.endpoint`, section(l.endpoint, `${where}.endpoint`, ["displayName", "loggingEnabled", "waitMinutes", "adoptId"]), {
       displayName: string({ maxLength: 256 }),
       loggingEnabled: boolean,
-      waitMinutes: WAIT_MINUTES,
+      waitMinutes: WAIT,
       adoptId: uuid,
     });
   }
@@ -330,8 +334,8 @@ export function loadStackConfig(reader: ConfigReader, keys?: readonly string[]):
   });
 
   const tuning = under("tuning", () => {
-    const t = obj<Tuning>(reader, "tuning", ["pollIntervalSeconds", "maxRetries", "retryDelayMs", "maxRetryDelayMs"]);
-    if (t) fields("tuning", t as Record<string, unknown>, { pollIntervalSeconds: number(0.001, 3600), maxRetries: number(0, 20, { integer: true }), retryDelayMs: number(1, 600_000), maxRetryDelayMs: number(1, 600_000) });
+    const t = obj<Tuning>(reader, "tuning", Object.keys(TUNING_BOUNDS));
+    if (t) fields("tuning", t as Record<string, unknown>, Object.fromEntries(Object.entries(TUNING_BOUNDS).map(([k, b]) => [k, number(b.min, b.max, { integer: "integer" in b })])));
     return t;
   });
 

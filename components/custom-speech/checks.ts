@@ -1,6 +1,6 @@
 // Offline input validation shared by every Custom Speech resource, on the project's one set of validators.
 // Nothing here calls the API, so it is safe in preview, and every helper lets the preview "unknown" sentinel through.
-import { httpsOrLoopbackUrl, isUuid, locale, problem, type Rule } from "../domain";
+import { TUNING_BOUNDS, httpsOrLoopbackUrl, isUuid, locale, number, problem, type Rule } from "../domain";
 
 /** The value the engine sends for inputs that are not known yet during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -112,6 +112,26 @@ export class Checker {
 
   locale(property = "locale"): void {
     this.rule(property, locale, true);
+  }
+
+  /** Operational knobs: an object of known keys within their bounds. */
+  tuning(property = "tuning"): void {
+    if (!this.present(property, false)) return;
+    const v = this.inputs[property];
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return this.fail(property, `${property} must be { ${Object.keys(TUNING_BOUNDS).join(", ")} }`);
+    for (const [k, x] of Object.entries(v)) {
+      const bounds = (TUNING_BOUNDS as Record<string, { min: number; max: number; integer?: boolean }>)[k];
+      const message = bounds ? problem(`${property}.${k}`, x, number(bounds.min, bounds.max, { integer: bounds.integer })) : `${property} has an unknown key "${k}"; allowed keys: ${Object.keys(TUNING_BOUNDS).join(", ")}`;
+      if (message && !isUnknown(x)) this.fail(`${property}.${k}`, message);
+    }
+  }
+
+  /** A URL that may carry a SAS token: checked and quoted without its query. */
+  secretUrl(property: string, example: string): void {
+    if (!this.present(property, false)) return;
+    const v = this.inputs[property];
+    const message = problem(property, typeof v === "string" ? v.split("?")[0] : v, httpsOrLoopbackUrl(example));
+    if (message) this.fail(property, message);
   }
 }
 

@@ -10,6 +10,7 @@ import { SpeechClient, idFromSelf, isInUse, isNotFound, redact } from "../speech
 import { Checker, IDENTITY_TAG_KEYS, isAbsent, isUnknown, type CheckFailure } from "./checks";
 import { THIN_PROVIDER_MARKER } from "./provider";
 import {
+  type InputSpec,
   allInputs,
   canonicalJson,
   changedInputs,
@@ -153,11 +154,14 @@ export function identityTags(spec: ResourceSpec<any>, inputs: Inputs): Record<st
 }
 
 const MANAGED = IDENTITY_TAG_KEYS[2];
+/** The handover tag's value from the POST until the create has an answer for the engine. */
+export const PENDING_HANDOVER = "pending";
 
 /**
- * The handover tag. A create sets it once it has handed the entity to the engine (returned its id), so an entity
- * without it can only be the leftover of a create that never returned — the one a rerun may adopt. An entity the
- * engine holds (one being replaced by `up --replace` with the same inputs, say) is never adopted.
+ * The handover tag. A create POSTs with `pulumi-managed: pending` and, once it has an answer for the engine (the id),
+ * sets a random tag that the state records. Only a `pending` entity — the leftover of a create that never returned —
+ * may be adopted by a rerun; an entity the engine holds (one being replaced by `up --replace` with the same inputs,
+ * say), or one made before the tag existed, never is.
  */
 function newManagedTag(): string {
   return randomBytes(8).toString("hex");
@@ -214,7 +218,9 @@ export function checkInputs(spec: ResourceSpec<any>, news: Inputs, olds: Inputs 
   }
   if (inputs.displayName === undefined && news.__identity?.name) inputs.displayName = news.__identity.name;
   if (news.__provider !== undefined) inputs.__provider = news.__provider;
-  return { inputs: plain(inputs), failures: c.failures };
+  // A failure quotes the value: never a key or a SAS token.
+  const secrets = secretsOf(news);
+  return { inputs: plain(inputs), failures: c.failures.map((f) => ({ ...f, reason: redact(f.reason, secrets) })) };
 }
 
 /** Whether stored outputs carry a provider that loads the implementation at run time (not a state written before it). */
@@ -222,12 +228,24 @@ function hasThinProvider(olds: Inputs): boolean {
   return typeof olds.__provider === "string" && olds.__provider.includes(THIN_PROVIDER_MARKER);
 }
 
+/**
+ * Whether the stored outputs are of an entity that has not finished well: still running (a wait budget ran out),
+ * Failed, or failing its verdict. Refresh clears the engine's init errors (pkg/resource/deploy/step.go RefreshStep:
+ * Read cannot report a partial failure), so diff itself must make the next `up` resume or report it again.
+ */
+function unfinished(spec: ResourceSpec<any>, olds: Inputs): boolean {
+  if (typeof olds.status === "string" && olds.status !== "Succeeded") return true;
+  return olds.status === "Succeeded" && !!spec.verdict?.(olds, olds);
+}
+
 /** Offline diff of checked new inputs against the stored outputs. */
 export function diffInputs(spec: ResourceSpec<any>, olds: Inputs, news: Inputs): pulumi.dynamic.DiffResult {
   const set = changedInputs(spec, olds, news);
-  // A state from before the thin provider: one update (no API write) stores the small provider in the outputs.
-  const legacy = !hasThinProvider(olds);
-  return { changes: legacy || set.replace.length + set.patch.length + set.local.length > 0, replaces: set.replace, deleteBeforeReplace: false };
+  // A stored provider that is not the one the program serialized now (a state from before the thin provider, or a
+  // loader that moved): one update, which writes nothing to the entity, stores it in the outputs Delete and Read use.
+  const provider = !hasThinProvider(olds) || (typeof news.__provider === "string" && !isUnknown(news.__provider) && olds.__provider !== news.__provider);
+  const changed = provider || unfinished(spec, olds) || set.replace.length + set.patch.length + set.local.length > 0;
+  return { changes: changed, replaces: set.replace, deleteBeforeReplace: false };
 }
 
 // ---- create, adopt, wait ----
@@ -242,25 +260,25 @@ async function findTagged<E extends Entity>(spec: ResourceSpec<E>, client: Speec
     candidates = await spec.api.list(client, undefined); // the filter is not supported here: scan
   }
   // Only the leftover of a create that never handed its entity over: never one the engine holds.
-  return candidates.find((e) => Object.entries(tags).every(([k, v]) => e.customProperties?.[k] === v) && !e.customProperties?.[MANAGED]);
+  return candidates.find((e) => Object.entries(tags).every(([k, v]) => e.customProperties?.[k] === v) && e.customProperties?.[MANAGED] === PENDING_HANDOVER);
 }
 
 /**
  * POSTs the entity unless an unclaimed one with the same identity tags exists: a run that crashed after its POST,
  * or a POST whose response was lost (the client does not retry a POST), is adopted instead of training twice.
  */
-async function createOrAdopt<E extends Entity>(spec: ResourceSpec<E>, client: SpeechClient, rc: RequestContext, inputs: Inputs): Promise<E> {
+async function createOrAdopt<E extends Entity>(spec: ResourceSpec<E>, client: SpeechClient, rc: RequestContext, inputs: Inputs): Promise<{ entity: E; leftover: boolean }> {
   const parts: Body[] = [];
   for (const [key, input] of Object.entries(allInputs(spec))) {
     if (input.change === "none" || input.change === "local") continue;
     parts.push(input.create ? await input.create(inputs[key], inputs, rc) : defaultBody(key, input, inputs[key], rc));
   }
-  const body = mergeBodies([...parts, { customProperties: customPropertiesBody(spec, inputs, undefined) }]);
+  const body = mergeBodies([...parts, { customProperties: customPropertiesBody(spec, inputs, PENDING_HANDOVER) }]);
   for (let attempt = 1; ; attempt++) {
     const existing = await findTagged(spec, client, inputs);
-    if (existing) return existing;
+    if (existing) return { entity: existing, leftover: true };
     try {
-      return await spec.api.create(client, body);
+      return { entity: await spec.api.create(client, body), leftover: false };
     } catch (e) {
       const status = (e as { statusCode?: number }).statusCode;
       const unanswered = status === undefined || status >= 500;
@@ -270,6 +288,21 @@ async function createOrAdopt<E extends Entity>(spec: ResourceSpec<E>, client: Sp
 }
 
 const show = (v: unknown) => (isAbsent(v) ? "nothing" : JSON.stringify(v));
+
+/** The PATCH that gives an existing entity the program's in-place values, where the service reports them differently. */
+function reconcile(spec: ResourceSpec<any>, entity: Entity, inputs: Inputs, rc: RequestContext): Body {
+  return mergeBodies(
+    Object.entries(allInputs(spec))
+      .filter(([k, i]) => i.change === "patch" && k !== "customProperties" && i.read && differs(i, i.read(entity), inputs[k]))
+      .map(([k, i]) => patchPart(k, i, inputs, rc, {})),
+  );
+}
+
+/** One input's part of a PATCH; a value the program dropped is removed (merge-patch null). */
+function patchPart(key: string, input: InputSpec, news: Inputs, rc: RequestContext, olds: Inputs): Body {
+  if (input.patch) return input.patch(news[key], news, rc, olds);
+  return isAbsent(news[key]) ? { [key]: null } : defaultBody(key, input, news[key], rc);
+}
 
 /** `adoptId`: GET the entity, check it is what the inputs describe, bring the patchable inputs over and tag it. */
 async function adoptById<E extends Entity>(spec: ResourceSpec<E>, client: SpeechClient, rc: RequestContext, inputs: Inputs): Promise<{ entity: E; managedTag: string }> {
@@ -294,12 +327,7 @@ async function adoptById<E extends Entity>(spec: ResourceSpec<E>, client: Speech
     throw new Error(`adoptId: ${spec.kind} ${id} is not what the inputs describe (${mismatches.join("; ")}); change the inputs to match or adopt another entity`);
   }
   const managedTag = newManagedTag();
-  const patch = mergeBodies([
-    ...Object.entries(all)
-      .filter(([k, i]) => i.change === "patch" && k !== "customProperties")
-      .map(([k, i]) => (i.patch ? i.patch(inputs[k], inputs, rc, {}) : defaultBody(k, i, inputs[k], rc))),
-    { customProperties: customPropertiesBody(spec, inputs, managedTag, { customProperties: userProperties(entity) }) },
-  ]);
+  const patch = mergeBodies([reconcile(spec, entity, inputs, rc), { customProperties: customPropertiesBody(spec, inputs, managedTag, { customProperties: userProperties(entity) }) }]);
   return { entity: await spec.api.update(client, id, patch), managedTag };
 }
 
@@ -418,9 +446,14 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): R
         const client = clientFor(inputs);
         const rc = requestContext(client);
         const adopted = inputs.adoptId ? await adoptById(spec, client, rc, inputs) : undefined;
-        const entity = adopted?.entity ?? (await createOrAdopt(spec, client, rc, inputs));
+        const made = adopted ? undefined : await createOrAdopt(spec, client, rc, inputs);
+        let entity = adopted?.entity ?? made!.entity;
         const id = idFromSelf(entity.self as string);
-        return { id, outs: await finish(spec, client, id, entity, inputs, adopted?.managedTag ?? null) };
+        // A crashed create's leftover gets the program's current in-place values (it may have changed since).
+        const drifted = made?.leftover ? reconcile(spec, entity, inputs, rc) : {};
+        if (Object.keys(drifted).length) entity = await spec.api.update(client, id, drifted);
+        const leftoverProps = made?.leftover ? { customProperties: userProperties(entity) } : {};
+        return { id, outs: await finish(spec, client, id, entity, inputs, adopted?.managedTag ?? null, leftoverProps) };
       },
     ),
 
@@ -431,9 +464,7 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): R
         const rc = requestContext(client);
         const all = allInputs(spec);
         const patchKeys = changedInputs(spec, olds, news).patch;
-        const parts = patchKeys
-          .filter((k) => k !== "customProperties")
-          .map((k) => (all[k].patch ? all[k].patch!(news[k], news, rc, olds) : defaultBody(k, all[k], news[k], rc)));
+        const parts = patchKeys.filter((k) => k !== "customProperties").map((k) => patchPart(k, all[k], news, rc, olds));
         if (patchKeys.includes("customProperties")) parts.push({ customProperties: customPropertiesBody(spec, news, olds.managedTag ?? undefined, olds) });
         const patch = mergeBodies(parts);
         let entity: E;

@@ -3,7 +3,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { DATASET_KINDS, SKU_LIMITS, SPEECH_SKUS, httpsOrLoopbackUrl, oneOf, string, type DatasetKind, type SpeechSku } from "../domain";
+import { DATASET_KINDS, SKU_LIMITS, SPEECH_SKUS, oneOf, string, type DatasetKind, type SpeechSku } from "../domain";
 import type * as m from "../speech-api/models";
 import { isAbsent } from "./checks";
 import { SpeechResource, type CommonArgs } from "./resource";
@@ -23,7 +23,7 @@ export const datasetSpec: ResourceSpec<m.Dataset> = {
     locale: { change: "replace", required: true, check: (c, p) => c.locale(p), read: (e) => e.locale },
     project: { change: "patch", compare: { reference: "projects" }, check: (c, p) => c.reference(p, "project"), read: (e) => e.project?.self },
     // Compared without its query: a rotated SAS token is not new data.
-    contentUrl: { change: "replace", compare: "urlWithoutQuery", secret: true, rule: httpsOrLoopbackUrl("https://<account>.blob.core.windows.net/<container>/<blob>") },
+    contentUrl: { change: "replace", compare: "urlWithoutQuery", secret: true, check: (c, p) => c.secretUrl(p, "https://<account>.blob.core.windows.net/<container>/<blob>") },
     // Uploaded by `complete`, not sent in the body.
     file: { change: "none", rule: string({ minLength: 1 }), create: () => ({}) },
     contentHash: { change: "replace", rule: string({ maxLength: 128 }), create: () => ({}) },
@@ -40,7 +40,8 @@ export const datasetSpec: ResourceSpec<m.Dataset> = {
     c.rule("quota", (v) => (SPEECH_SKUS.includes((v as DatasetQuota).sku) && typeof (v as DatasetQuota).datasetsInStack === "number" ? undefined : "{ sku: S0 | F0, datasetsInStack }"));
     const limit = SKU_LIMITS[q.sku]?.datasets;
     // A replacement is created before the old dataset is deleted: for a moment both exist.
-    const replacing = Object.keys(olds).length > 0 ? changedInputs(datasetSpec, olds, news).replace : [];
+    // (A move to another Speech resource is not counted: the old resource does not hold the new dataset.)
+    const replacing = Object.keys(olds).length > 0 ? changedInputs(datasetSpec, olds, news).replace.filter((k) => k !== "speech") : [];
     if (limit !== undefined && replacing.length && q.datasetsInStack + 1 > limit) {
       c.fail(
         replacing[0],

@@ -36,26 +36,28 @@ function implementationFile(): string {
 }
 
 /**
- * Runs in the provider process: loads the implementation once per process. TypeScript sources (this repository)
- * are loaded with ts-node from the project's own node_modules, transpile-only, as `pulumi up` runs the program.
+ * Runs in the provider process: loads the implementation once per process and ref (an old state's provider and the
+ * current one may both be in use). TypeScript sources (this repository) are loaded with ts-node from the project's
+ * own node_modules, transpile-only, as `pulumi up` runs the program. Serialized into the state: kept short, and no
+ * comment inside (the text of the function is what is stored).
  */
 function loadImplementation(ref: ImplementationRef): any {
-  const key = Symbol.for(THIN_PROVIDER_MARKER);
-  const g = globalThis as any;
-  if (!g[key]) {
+  const cache = ((globalThis as any)[Symbol.for(THIN_PROVIDER_MARKER)] ??= {});
+  const id = JSON.stringify(ref);
+  if (!cache[id]) {
     const { createRequire } = require("module");
     const nodePath = require("path");
     if ("module" in ref) {
-      g[key] = createRequire(nodePath.join(process.cwd(), "package.json"))(ref.module);
+      cache[id] = createRequire(nodePath.join(process.cwd(), "package.json"))(ref.module);
     } else {
       const file = nodePath.resolve(process.cwd(), ref.file);
       const load = createRequire(file);
       const compilerOptions = { module: "commonjs", target: "es2022", esModuleInterop: true, resolveJsonModule: true };
       if (file.endsWith(".ts") && !require.extensions[".ts"]) load("ts-node").register({ transpileOnly: true, skipProject: true, compilerOptions });
-      g[key] = load(file);
+      cache[id] = load(file);
     }
   }
-  return g[key];
+  return cache[id];
 }
 
 const made = new Map<string, pulumi.dynamic.ResourceProvider>();
@@ -64,21 +66,21 @@ const made = new Map<string, pulumi.dynamic.ResourceProvider>();
  * The serialized provider of one kind of Custom Speech resource. Made when a resource is declared, so a file
  * reference is relative to the directory the program runs in (the one the engine starts the provider in).
  */
-export function thinProvider(kind: string): pulumi.dynamic.ResourceProvider {
-  const ref = implementationRef(implementationFile());
+export function thinProvider(kind: string, ref: ImplementationRef = implementationRef(implementationFile())): pulumi.dynamic.ResourceProvider {
   const id = `${kind} ${JSON.stringify(ref)}`;
   const cached = made.get(id);
   if (cached) return cached;
   const load = loadImplementation;
-  const provider: pulumi.dynamic.ResourceProvider = {
-    configure: async (req) => load(ref).configure(req.config),
-    check: async (olds, news) => load(ref).providers[kind].check(olds, news),
-    diff: async (id, olds, news) => load(ref).providers[kind].diff(id, olds, news),
-    create: async (inputs) => load(ref).providers[kind].create(inputs),
-    read: async (id, props) => load(ref).providers[kind].read(id, props),
-    update: async (id, olds, news) => load(ref).providers[kind].update(id, olds, news),
-    delete: async (id, props) => load(ref).providers[kind].delete(id, props),
-  };
+  const call = (m: string, a: any[]) => (m === "configure" ? load(ref).configure(a[0].config) : load(ref).providers[kind][m](...a));
+  const provider = {
+    configure: (...a: any[]) => call("configure", a),
+    check: (...a: any[]) => call("check", a),
+    diff: (...a: any[]) => call("diff", a),
+    create: (...a: any[]) => call("create", a),
+    read: (...a: any[]) => call("read", a),
+    update: (...a: any[]) => call("update", a),
+    delete: (...a: any[]) => call("delete", a),
+  } as pulumi.dynamic.ResourceProvider;
   made.set(id, provider);
   return provider;
 }

@@ -128,7 +128,7 @@ describe("check tolerates values unknown during preview", () => {
 function stored(kind: keyof typeof valid, overrides: Record<string, unknown> = {}): { spec: ResourceSpec<any>; olds: Record<string, any>; news: Record<string, any> } {
   const [spec, base] = valid[kind];
   const code = (v: string) => `/* ${THIN_PROVIDER_MARKER} */ ${v}`;
-  return { spec, olds: { ...checkInputs(spec, base).inputs, self: "x", status: "Succeeded", __provider: code("old") }, news: { ...checkInputs(spec, { ...base, ...overrides }).inputs, __provider: code("new") } };
+  return { spec, olds: { ...checkInputs(spec, base).inputs, self: "x", status: "Succeeded", __provider: code("v1") }, news: { __provider: code("v1"), ...checkInputs(spec, { ...base, ...overrides }).inputs } };
 }
 
 describe("diff follows the service's replace-vs-update table", () => {
@@ -171,7 +171,7 @@ describe("diff follows the service's replace-vs-update table", () => {
     else expect(d.replaces).toEqual([]);
   });
 
-  it.each(Object.keys(valid))("%s: new provider code or new wait/poll knobs are not a change", (kind) => {
+  it.each(Object.keys(valid))("%s: new wait/poll knobs or an adoptId are not a change", (kind) => {
     const { spec, olds, news } = stored(kind as keyof typeof valid, { waitMinutes: 5, tuning: { pollIntervalSeconds: 1 }, adoptId: ID1 });
     expect(diffInputs(spec, olds, news)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
@@ -188,6 +188,33 @@ describe("diff follows the service's replace-vs-update table", () => {
     expect(diffInputs(spec, { ...olds, __provider: "exports.handler = /* 100 KB of serialized implementation */" }, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     const { __provider: _missing, ...withoutProvider } = olds;
     expect(diffInputs(spec, withoutProvider, news).changes).toBe(true);
+  });
+
+  it("a changed serialized provider is an update (so Delete and Read load the current one), never a replace", () => {
+    const { spec, olds, news } = stored("Dataset", { __provider: `/* ${THIN_PROVIDER_MARKER} */ {file: "elsewhere/implementation.ts"}` });
+    expect(diffInputs(spec, olds, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(diffInputs(spec, olds, { ...news, __provider: olds.__provider }).changes).toBe(false);
+  });
+
+  it.each([
+    ["a training still running (its wait budget ran out)", "Model", { status: "Running" }],
+    ["a failed import", "Dataset", { status: "Failed" }],
+    ["a failed gate", "Evaluation", { status: "Succeeded", passed: false, gateFailures: ["x"] }],
+  ] as const)("%s is an update on the next up even with no init errors left (refresh clears them)", (_what, kind, outs) => {
+    const { spec, olds, news } = stored(kind, {});
+    expect(diffInputs(spec, { ...olds, ...outs }, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("only the key unknown in a preview is an update; an unknown endpoint is another Speech resource", () => {
+    const { spec, olds, news } = stored("Model");
+    expect(diffInputs(spec, olds, { ...news, speech: { ...speech, key: UNKNOWN } })).toMatchObject({ changes: true, replaces: [] });
+    expect(diffInputs(spec, olds, { ...news, speech: { endpoint: UNKNOWN, key: UNKNOWN } }).replaces).toEqual(["speech"]);
+    expect(diffInputs(spec, olds, { ...news, speech: UNKNOWN }).replaces).toEqual(["speech"]);
+  });
+
+  it("no custom properties and an empty map are the same (refresh reports none as absent)", () => {
+    const { spec, olds, news } = stored("Project", { customProperties: {} });
+    expect(diffInputs(spec, olds, news).changes).toBe(false);
   });
 
   it("an Endpoint whose program leaves loggingEnabled unset does not differ from the false refresh brings back", () => {
@@ -223,6 +250,20 @@ describe("diff follows the service's replace-vs-update table", () => {
     expect(diffInputs(m.spec, m.olds, m.news)).toMatchObject({ changes: true, replaces: ["datasets"] });
     const e = stored("Endpoint", { model: UNKNOWN });
     expect(diffInputs(e.spec, e.olds, e.news)).toMatchObject({ changes: true, replaces: [] });
+  });
+});
+
+describe("check failures never quote a secret", () => {
+  it("a malformed contentUrl is quoted without its query (the SAS token)", () => {
+    const [f] = failuresOf("Dataset", { contentUrl: "ftp://acct.blob.core.windows.net/c/a.txt?sv=1&sig=TOPSECRET" });
+    expect(f.property).toBe("contentUrl");
+    expect(f.reason).toContain('got "ftp://acct.blob.core.windows.net/c/a.txt"');
+    expect(f.reason).not.toContain("TOPSECRET");
+  });
+
+  it("tuning is checked against the shared bounds, naming the knob", () => {
+    expect(failuresOf("Model", { tuning: { maxRetries: 99 } }).map((x) => x.reason)).toEqual(["tuning.maxRetries must be a whole number from 0 to 20; got 99"]);
+    expect(failuresOf("Model", { tuning: { pollSeconds: 1 } })[0].reason).toContain('tuning has an unknown key "pollSeconds"');
   });
 });
 

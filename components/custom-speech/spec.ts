@@ -4,7 +4,7 @@
 // secret outputs and the refreshed inputs are all derived from these descriptions.
 import type { SpeechClient } from "../speech-api";
 import type { PollOptions } from "../speech-api";
-import { number, string, uuid, type Rule } from "../domain";
+import { WAIT_MINUTES, number, string, uuid, type Rule } from "../domain";
 import { Checker, IDENTITY_TAG_KEYS, UNKNOWN, isAbsent, isUnknown, referenceKey } from "./checks";
 
 /**
@@ -90,11 +90,12 @@ export interface ResourceSpec<E extends Entity> {
 
 /** The connection: another endpoint is another entity; a new key (or key source) only needs to be stored. */
 function connectionChange(olds: unknown, news: unknown): Change | undefined {
-  if (isUnknown(news)) return "replace";
   const a = (olds ?? {}) as { endpoint?: string; key?: string; keyConfig?: string };
   const b = (news ?? {}) as { endpoint?: string; key?: string; keyConfig?: string };
+  // Unknown in a preview: a new Speech resource (the endpoint is unknown) is another entity; only a key is not.
+  if (news === UNKNOWN || isUnknown(b.endpoint)) return "replace";
   if (a.endpoint?.replace(/\/+$/, "") !== b.endpoint?.replace(/\/+$/, "")) return "replace";
-  return a.key !== b.key || a.keyConfig !== b.keyConfig ? "local" : undefined;
+  return isUnknown(b) || a.key !== b.key || a.keyConfig !== b.keyConfig ? "local" : undefined;
 }
 
 /** Inputs every resource has. */
@@ -117,8 +118,8 @@ export const COMMON_INPUTS: Record<string, InputSpec> = {
     create: () => ({}), // the core adds them with the identity tags
   },
   /** How long create/update waits for the entity to finish before reporting a partial failure that the next `up` resumes. */
-  waitMinutes: { change: "none", rule: number(0, 7 * 24 * 60) },
-  tuning: { change: "none" },
+  waitMinutes: { change: "none", rule: number(WAIT_MINUTES.min, WAIT_MINUTES.max) },
+  tuning: { change: "none", check: (c, p) => c.tuning(p) },
   /** An existing entity to bring under management: create GETs, checks and tags it instead of POSTing. */
   adoptId: { change: "none", rule: uuid },
 };
@@ -167,7 +168,9 @@ export function canonicalJson(v: unknown): string {
 /** Whether two values of an input differ (an unknown new value always may). */
 export function differs(input: InputSpec, olds: unknown, news: unknown): boolean {
   if (isUnknown(news)) return true;
-  const norm = (v: unknown) => comparable(input, isAbsent(v) ? (input.default ?? null) : v) ?? null;
+  // Absent, null and an empty map are the same: the service reports no custom properties as none at all.
+  const empty = (v: unknown) => isAbsent(v) || (typeof v === "object" && !Array.isArray(v) && Object.keys(v as object).length === 0);
+  const norm = (v: unknown) => comparable(input, empty(v) ? (input.default ?? null) : v) ?? null;
   return canonicalJson(norm(olds)) !== canonicalJson(norm(news));
 }
 

@@ -1,3 +1,4 @@
 // The domain vocabulary and the validators every part of the project shares.
 export * from "./vocabulary";
 export * from "./validators";
+export * from "./redact";

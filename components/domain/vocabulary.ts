@@ -79,6 +79,18 @@ export function defaultPurpose(kind: DatasetKind): Purpose {
  * The evaluation gate, in percent as Speech Studio shows WER. A negative minimum improvement tolerates a
  * candidate that is at most that many points worse than the baseline.
  */
+/** The share of the custom model against the base model in a training (properties.customModelWeightPercent). */
+export const MODEL_WEIGHT_PERCENT = { min: 1, max: 100, integer: true } as const;
+
+/** How long one `up` may wait for an entity to finish (minutes), and the operational knobs' bounds. */
+export const WAIT_MINUTES = { min: 0, max: 7 * 24 * 60 } as const;
+export const TUNING_BOUNDS = {
+  pollIntervalSeconds: { min: 0.001, max: 3600 },
+  maxRetries: { min: 0, max: 20, integer: true },
+  retryDelayMs: { min: 1, max: 600_000 },
+  maxRetryDelayMs: { min: 1, max: 600_000 },
+} as const;
+
 export const GATE_BOUNDS = {
   maxWordErrorRate: { min: 0, max: 100 },
   minWordErrorRateImprovement: { min: -100, max: 100 },

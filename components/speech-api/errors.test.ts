@@ -60,6 +60,11 @@ describe("Speech API errors", () => {
     expect(redact("Authorization: Bearer eyJ0eXAi.abc-def_ghi")).toBe("Authorization: Bearer ***");
   });
 
+  it("remove a SAS signature quoted URL-encoded (a URL inside a query) or JSON-escaped (a URL inside JSON text)", () => {
+    expect(redact("next=https%3A%2F%2Fa.blob.core.windows.net%2Fc%2Fx%3Fsv%3D1%26sig%3DSECRET%253D%26se%3D2")).toBe("next=https%3A%2F%2Fa.blob.core.windows.net%2Fc%2Fx%3Fsv%3D1%26sig%3D***%26se%3D2");
+    expect(redact('{"url":"https://a.blob.core.windows.net/c/x?sv=1\\u0026sig=SECRET\\u0026se=2"}')).toBe('{"url":"https://a.blob.core.windows.net/c/x?sv=1\\u0026sig=***\\u0026se=2"}');
+  });
+
   it("wrap transport failures with the call they belong to and the system error code", () => {
     const request = createPipelineRequest({ url: "http://127.0.0.1:1/speech/speechtotext/projects?api-version=2025-10-15", method: "POST" });
     const failure = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });

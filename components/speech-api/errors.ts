@@ -1,5 +1,8 @@
 import { isRestError, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { redact } from "../domain/redact";
 import type { Error as ApiErrorBody } from "./models";
+
+export { redact };
 
 /**
  * Pulumi's closure serializer rewrites `super(message)` into `Error.call(this, message)`, which sets
@@ -61,16 +64,6 @@ export function isInUse(e: unknown): boolean {
 }
 
 const REQUEST_ID_HEADERS = ["apim-request-id", "x-ms-request-id", "x-requestid"];
-
-/**
- * Removes credentials from text that may reach logs: the resource key, bearer tokens and SAS
- * signatures (service messages can echo a dataset's contentUrl).
- */
-export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
-  return out.replace(/([?&]sig=)[^&\s"'<>]+/gi, "$1***").replace(/(Bearer\s+)[A-Za-z0-9\-_.~+/]+=*/g, "$1***");
-}
 
 /** Parses the spec's top-level Error body; tolerates `{error:{...}}` and non-JSON bodies. */
 export function parseErrorBody(text: string | undefined): ApiErrorBody | undefined {

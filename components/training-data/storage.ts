@@ -51,8 +51,4 @@ export async function readOnlySasUrl(service: BlobServiceClient, blob: BlobClien
 }
 
 /** Removes keys and SAS signatures from text that may be printed (error messages carry request URLs). */
-export function redact(text: string): string {
-  return text
-    .replace(/(AccountKey|SharedAccessSignature|SharedAccessKey)=[^;\s"']+/gi, "$1=***")
-    .replace(/([?&]sig=)[^&\s"']+/gi, "$1***");
-}
+export { redact } from "../domain/redact";

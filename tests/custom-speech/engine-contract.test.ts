@@ -75,10 +75,11 @@ describe("through the dynamic-provider gRPC server", () => {
     expect(c.failures.map((f: { property: string }) => f.property).sort()).toEqual(["customModelWeightPercent", "datasets", "locale"]);
   });
 
-  it("new provider code alone is not a change", async () => {
+  it("the same program is no change; a changed serialized provider is an update (never a replace) that stores it", async () => {
     const c = await h.check(project.outputs, { ...props("project", "p", { locale: "en-US" }) });
-    const d = await h.diff(project.id, { ...project.outputs, __provider: code.project }, { ...c.inputs, __provider: code.project + "\n// v2" });
-    expect(d.changes).toBe("none");
+    expect((await h.diff(project.id, project.outputs, c.inputs)).changes).toBe("none");
+    const moved = await h.diff(project.id, project.outputs, { ...c.inputs, __provider: code.project + "\n// v2" });
+    expect(moved).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
   });
 
   it("Update: the endpoint swap keeps its id", async () => {
@@ -114,6 +115,12 @@ describe("through the dynamic-provider gRPC server", () => {
     expect(await h.read(failed)).toBeUndefined();
     expect(err.initFailed?.reasons.join(" ")).toContain("bad transcripts");
     expect(JSON.stringify(err.initFailed)).toContain(err.initFailed.id);
+  });
+
+  it("Delete: a model the endpoint serves is refused with what to do (the hint survives the provider process)", async () => {
+    const served = { id: String(endpoint.outputs.servedModel).split("?")[0].split("/").pop()!, outputs: { ...model.outputs, __provider: code.model } };
+    const err = await rejection(h.delete(served));
+    expect(err.message).toMatch(/Model [0-9a-f-]{36} \(m2?\) cannot be deleted: an endpoint still serves it or an evaluation uses it; delete or re-point the endpoint/);
   });
 
   it("Delete: endpoint then model; gone on refresh; a second delete is fine", async () => {

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { identityTags } from "../../components/custom-speech/core";
+import { PENDING_HANDOVER, identityTags } from "../../components/custom-speech/core";
 import { providers } from "../../components/custom-speech/implementation";
 import { modelSpec } from "../../components/custom-speech/model";
 import type { Inputs } from "../../components/custom-speech/spec";
@@ -60,6 +60,19 @@ describe("Dataset", () => {
     const d = await createVia(datasetProvider, inputsOf(env, "ds-url", { kind: "Language", locale: "en-US", contentUrl: CONTENT }));
     expect(d.outs.status).toBe("Succeeded");
     expect(d.outs).toHaveProperty("acceptedLineCount");
+  });
+
+  it("dropping its project or custom properties from the program removes them from the entity: refresh then agrees", async () => {
+    const { project } = await trainingSet("ds-unlink");
+    const d = await createVia(datasetProvider, inputsOf(env, "ds-unlink", { kind: "Language", locale: "en-US", contentUrl: CONTENT, project: project.outs.self, customProperties: { team: "a" } }));
+    const news = await checked(datasetProvider, { ...d.inputs, project: undefined, customProperties: undefined });
+    const up = await datasetProvider.update!(d.id, d.outs, news);
+    const entity = await env.client.getDataset(d.id);
+    expect(entity.project).toBeUndefined();
+    expect(entity.customProperties).not.toHaveProperty("team");
+    const read = await datasetProvider.read!(d.id, up.outs!);
+    // (The provider server adds __provider to what read returns, as here.)
+    expect(await datasetProvider.diff!(d.id, { ...read.props, __provider: up.outs!.__provider }, news)).toMatchObject({ changes: false });
   });
 
   it("uploads a local file in blocks and commits it", async () => {
@@ -139,15 +152,22 @@ describe("Model", () => {
   it("after a crash between the POST and the state write, create adopts the tagged model instead of training twice", async () => {
     const { ds, base } = await trainingSet("madopt");
     const inputs = (await checked(modelProvider, inputsOf(env, "adopted-model", { locale: "en-US", baseModel: base, datasets: [ds.outs.self] }))) as Inputs;
-    // What the crashed run sent.
-    const orphan = await env.client.createModel({
+    // An entity with the same identity but no pending handover (one the engine holds, or one 0.1.0 made) is not adopted.
+    const held = await env.client.createModel({
       displayName: inputs.displayName, locale: "en-US", baseModel: { self: base }, datasets: [{ self: ds.outs.self }],
       customProperties: identityTags(modelSpec, inputs),
+    });
+    // What the crashed run sent: the same tags, with the handover still pending.
+    const orphan = await env.client.createModel({
+      displayName: inputs.displayName, locale: "en-US", baseModel: { self: base }, datasets: [{ self: ds.outs.self }],
+      customProperties: { ...identityTags(modelSpec, inputs), "pulumi-managed": PENDING_HANDOVER },
     });
     const posts = requests(env.emu, "POST", /\/models$/);
     const m = await modelProvider.create(inputs);
     expect(orphan.self).toContain(m.id);
+    expect(held.self).not.toContain(m.id);
     expect(requests(env.emu, "POST", /\/models$/)).toBe(posts);
+    expect((await env.client.getModel(m.id)).customProperties?.["pulumi-managed"]).toBe(m.outs?.managedTag);
 
     // A replacement (other create-only inputs) is a new training, not an adoption of the old one.
     const other = await modelProvider.create({ ...inputs, customModelWeightPercent: 40 });

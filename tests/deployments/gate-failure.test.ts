@@ -45,6 +45,16 @@ describe("a failing evaluation gate", () => {
     expect((await s.client().getEndpoint(live(s.deployment, "endpoint").id!)).model?.self).toBe(served);
   });
 
+  test("after a refresh (which clears the engine's init errors) the next up reports the failed gate again", async () => {
+    expect((await s.deployment.refresh()).error).toBeUndefined();
+    expect(live(s.deployment, "evaluation").initErrors).toBeUndefined();
+    const [t, e] = [trainings(), evaluations()];
+    const r = await s.deployment.up();
+    expect(r.error?.message).toMatch(/gate failed.*candidate WER 11%/);
+    expect(r.steps.find((x) => x.name === "speech-en-us-evaluation")).toMatchObject({ op: "update", initFailed: true });
+    expect([trainings(), evaluations()]).toEqual([t, e]);
+  });
+
   test("up with better data passes, swaps in place, and deletes every replaced entity, the failed evaluation included", async () => {
     const endpointId = live(s.deployment, "endpoint").id;
     const leftovers = s.deployment.checkpoint.resources.filter((x) => x.delete || x.id === failedEvaluation || x.name.endsWith("-model") || x.name.endsWith("-product-names"));

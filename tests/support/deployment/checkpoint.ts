@@ -3,7 +3,7 @@
 // values are held in memory as plain values with their keys listed, and written out encrypted (like the
 // passphrase secrets manager: `{ "4dabf…": "1b47…", "ciphertext": … }`), so a test can look for plaintext secrets
 // in exactly what a backend would store.
-import { createCipheriv, randomBytes } from "crypto";
+import { createCipheriv, createDecipheriv, randomBytes } from "crypto";
 import { SECRET_SIG, type Props } from "./provider-server";
 
 export interface StateResource {
@@ -82,6 +82,53 @@ export class Checkpoint {
       ...(r.initErrors?.length && { initErrors: r.initErrors }),
     }));
     return JSON.stringify({ version: 3, checkpoint: { latest: { manifest: { magic: "driver", version: "test" }, resources } } }, null, 4);
+  }
+
+  private decrypt(v: unknown): { secret: boolean; value: unknown } {
+    const sealed = v as Props;
+    if (typeof v !== "object" || v === null || sealed[SECRET_SIG.key] !== SECRET_SIG.value) return { secret: false, value: v };
+    const [, iv, data] = String(sealed.ciphertext).split(":");
+    const raw = Buffer.from(data, "base64");
+    const decipher = createDecipheriv("aes-256-gcm", this.key, Buffer.from(iv, "base64"));
+    decipher.setAuthTag(raw.subarray(raw.length - 16));
+    return { secret: true, value: JSON.parse(Buffer.concat([decipher.update(raw.subarray(0, raw.length - 16)), decipher.final()]).toString("utf8")) };
+  }
+
+  /** What `serialize` wrote (e.g. after an export, an edit and an import), read back with this checkpoint's key. */
+  deserialize(text: string): Checkpoint {
+    const resources = (JSON.parse(text).checkpoint.latest.resources as any[]).map((r): StateResource => {
+      const open = (props: Props = {}) => {
+        const secret: string[] = [];
+        const plain = Object.fromEntries(
+          Object.entries(props).map(([k, v]) => {
+            const d = this.decrypt(v);
+            if (d.secret) secret.push(k);
+            return [k, d.value];
+          }),
+        );
+        return { plain, secret };
+      };
+      const inputs = open(r.inputs);
+      const outputs = open(r.outputs);
+      return {
+        urn: r.urn,
+        type: r.type,
+        name: r.urn.split("::").pop(),
+        custom: r.custom,
+        id: r.id,
+        inputs: inputs.plain,
+        outputs: outputs.plain,
+        parent: r.parent,
+        dependencies: r.dependencies ?? [],
+        propertyDependencies: r.propertyDependencies,
+        delete: r.delete,
+        initErrors: r.initErrors,
+        protect: r.protect,
+        secretInputs: inputs.secret,
+        secretOutputs: outputs.secret,
+      };
+    });
+    return new Checkpoint(resources, this.key);
   }
 
   /** Bytes the serialized checkpoint takes (what every checkpoint write rewrites). */

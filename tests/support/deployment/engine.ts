@@ -267,9 +267,10 @@ class Run {
     if (urn.split("::")[2] === STACK_TYPE) [this.stackOutputs, this.stackSecretOutputs] = [plain, secret];
   }
 
+  /** The parent's full qualified type, unless it is the root stack (pkg/resource/deploy/deployment.go generateURN). */
   private urn(req: RegisterRequest): string {
-    let type = req.type;
-    if (req.parent) type = `${req.parent.split("::")[2].split("$").pop()}$${type}`;
+    const parentType = req.parent ? req.parent.split("::")[2] : "";
+    const type = parentType && parentType !== STACK_TYPE ? `${parentType}$${req.type}` : req.type;
     return `urn:pulumi:${this.options.stack}::${this.options.project}::${type}::${req.name}`;
   }
 
@@ -344,7 +345,12 @@ class Run {
     };
     const inputs = await check(old && !targeted ? old.inputs : {});
 
-    if (!old) return this.create({ op: "create", urn, type, name }, inputs, undefined, stateOf);
+    // A failure elsewhere cancels the steps not yet started (step_executor.go: chains check ctx.Done()).
+    const cancelled = () => this.failure && new Error(`${urn}: not ${old ? "updated" : "created"}: the deployment was cancelled after an earlier failure (${this.failure.message})`);
+    if (!old) {
+      if (cancelled()) throw cancelled();
+      return this.create({ op: "create", urn, type, name }, inputs, undefined, stateOf);
+    }
 
     // Diff: provider Diff with the stored outputs, unless a replace target (sg.go diff: ReplaceKeys ["id"]).
     let diff: DiffOutcome;
@@ -354,6 +360,7 @@ class Run {
     // DIFF_UNKNOWN: the engine compares the inputs itself (sg.go ~L2996).
     if (diff.changes === "unknown") diff = { ...diff, changes: canonical(old.inputs) === canonical(inputs) ? "none" : "some" };
 
+    if ((diff.changes === "some" || old.initErrors?.length) && cancelled()) throw cancelled();
     if (diff.changes === "some" && diff.replaces.length) {
       if (diff.deleteBeforeReplace) throw new Error(`${urn}: the driver does not model delete-before-replace`);
       // A replace checks the inputs again without olds (sg.go ~L2007), except for a replace target.
@@ -483,8 +490,12 @@ class Run {
             this.next.resources.splice(this.next.resources.indexOf(r), 1);
             return void this.steps.push({ ...step, op: "discard" });
           }
+          const oldInputs = r.inputs;
+          // Read cannot report a partial failure here, so a successful Read clears the init errors (step.go ~L1642).
           Object.assign(r, { id: read.id, outputs: read.outputs, inputs: read.inputs ?? r.inputs });
-          await p.diff(r.id!, r.outputs, r.inputs, r.inputs, r.urn);
+          delete r.initErrors;
+          // The display diff: refreshed outputs as olds, the stored inputs as news (step.go ~L1698).
+          await p.diff(r.id!, r.outputs, oldInputs, r.inputs, r.urn);
           this.steps.push(step);
         } catch (e) {
           this.steps.push({ ...step, error: (e as Error).message });
