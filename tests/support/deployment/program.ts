@@ -50,6 +50,9 @@ export class ProgramHost {
     });
     const host = new ProgramHost(child);
     child.send({ type: "preload", modules: ["@pulumi/pulumi", ...preload] } satisfies ToHost);
+    // A spare waiting for its run must not keep the test process alive.
+    child.unref();
+    child.channel?.unref();
     return host;
   }
 
@@ -58,8 +61,10 @@ export class ProgramHost {
   }
 
   async run(run: HostRun, handlers: ProgramHandlers): Promise<{ outputs?: Record<string, any>; error?: string }> {
-    await this.ready;
     const child = this.child;
+    child.ref();
+    child.channel?.ref();
+    await this.ready;
     const send = (m: ToHost) => child.connected && child.send(m);
     return new Promise((resolve, reject) => {
       let done = false;
