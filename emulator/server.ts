@@ -82,6 +82,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const tls = options.tls ? await selfSignedCertificate() : undefined;
   const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }) : http.createServer();
+  // Cloud front ends keep idle connections for minutes, not Node's default 5 s: a client that reuses its socket after
+  // a few seconds' pause must not see the connection reset under it (a POST on a reset socket is not retried).
+  server.keepAliveTimeout = 240_000;
+  server.headersTimeout = 241_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
