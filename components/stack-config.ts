@@ -27,6 +27,7 @@ import {
   shown,
   string,
   uuid,
+  within,
   type DatasetKind,
   type Rule,
 } from "./domain";
@@ -184,7 +185,7 @@ function under<T>(key: string, f: () => T): T {
 const PRINCIPAL_KEYS = ["principalId", "principalType"] as const;
 const LOCALE_KEYS = ["locale", "displayName", "datasets", "baseModel", "training", "evaluation", "endpoint", "expiryWarningDays"] as const;
 const DATASET_KEYS = ["name", "kind", "contentUrl", "manifest", "file", "contentHash", "waitMinutes"] as const;
-const WAIT = number(WAIT_MINUTES.min, WAIT_MINUTES.max);
+const WAIT = within(WAIT_MINUTES);
 const DAYS = (min: number) => number(min, 36500, { integer: true });
 
 /** Each value that is set must keep its rule. */
@@ -224,15 +225,15 @@ export function validateLocale(value: unknown, where: string): LocaleConfig {
   const training = section<LocaleConfig["training"]>(l.training, `${where}.training`, ["datasets", "customModelWeightPercent", "waitMinutes"]);
   if (!Array.isArray(training.datasets) || training.datasets.length === 0) throw new ValidationError(`${where}.training.datasets`, `${where}.training.datasets must name at least one dataset.`);
   ensureEach(`${where}.training.datasets`, training.datasets, isDataset);
-  fields(`${where}.training`, training, { customModelWeightPercent: number(MODEL_WEIGHT_PERCENT.min, MODEL_WEIGHT_PERCENT.max, MODEL_WEIGHT_PERCENT), waitMinutes: WAIT });
+  fields(`${where}.training`, training, { customModelWeightPercent: within(MODEL_WEIGHT_PERCENT), waitMinutes: WAIT });
   if (l.evaluation !== undefined) {
     const e = section<NonNullable<LocaleConfig["evaluation"]>>(l.evaluation, `${where}.evaluation`, ["dataset", "maxWordErrorRate", "minWordErrorRateImprovement", "waitMinutes"]);
     ensure(`${where}.evaluation.dataset`, e.dataset, isDataset);
     const g = GATE_BOUNDS;
     fields(`${where}.evaluation`, e, {
       // Percent, like Speech Studio shows WER (the REST API reports fractions; the Evaluation resource converts).
-      maxWordErrorRate: number(g.maxWordErrorRate.min, g.maxWordErrorRate.max),
-      minWordErrorRateImprovement: number(g.minWordErrorRateImprovement.min, g.minWordErrorRateImprovement.max),
+      maxWordErrorRate: within(g.maxWordErrorRate),
+      minWordErrorRateImprovement: within(g.minWordErrorRateImprovement),
       waitMinutes: WAIT,
     });
   }
@@ -335,7 +336,7 @@ export function loadStackConfig(reader: ConfigReader, keys?: readonly string[]):
 
   const tuning = under("tuning", () => {
     const t = obj<Tuning>(reader, "tuning", Object.keys(TUNING_BOUNDS));
-    if (t) fields("tuning", t as Record<string, unknown>, Object.fromEntries(Object.entries(TUNING_BOUNDS).map(([k, b]) => [k, number(b.min, b.max, { integer: "integer" in b })])));
+    if (t) fields("tuning", t as Record<string, unknown>, Object.fromEntries(Object.entries(TUNING_BOUNDS).map(([k, b]) => [k, within(b)])));
     return t;
   });
 

@@ -1,6 +1,6 @@
 // Offline input validation shared by every Custom Speech resource, on the project's one set of validators.
 // Nothing here calls the API, so it is safe in preview, and every helper lets the preview "unknown" sentinel through.
-import { TUNING_BOUNDS, httpsOrLoopbackUrl, isUuid, locale, number, problem, type Rule } from "../domain";
+import { TUNING_BOUNDS, httpsOrLoopbackUrl, isUuid, locale, problem, within, type Rule } from "../domain";
 
 /** The value the engine sends for inputs that are not known yet during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -121,7 +121,7 @@ export class Checker {
     if (typeof v !== "object" || v === null || Array.isArray(v)) return this.fail(property, `${property} must be { ${Object.keys(TUNING_BOUNDS).join(", ")} }`);
     for (const [k, x] of Object.entries(v)) {
       const bounds = (TUNING_BOUNDS as Record<string, { min: number; max: number; integer?: boolean }>)[k];
-      const message = bounds ? problem(`${property}.${k}`, x, number(bounds.min, bounds.max, { integer: bounds.integer })) : `${property} has an unknown key "${k}"; allowed keys: ${Object.keys(TUNING_BOUNDS).join(", ")}`;
+      const message = bounds ? problem(`${property}.${k}`, x, within(bounds)) : `${property} has an unknown key "${k}"; allowed keys: ${Object.keys(TUNING_BOUNDS).join(", ")}`;
       if (message && !isUnknown(x)) this.fail(`${property}.${k}`, message);
     }
   }

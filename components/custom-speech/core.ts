@@ -17,7 +17,6 @@ import {
   comparable,
   defaultBody,
   differs,
-  inputKeys,
   mergeBodies,
   replaceKeys,
   userProperties,
@@ -524,4 +523,3 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): R
   };
 }
 
-export { inputKeys, isUnknown };

@@ -2,7 +2,7 @@
 // The gate's outcome is `approvedModel`, set only when it passes; a failing gate fails the `up` (keeping the
 // evaluation in state so it is not re-run) and nothing deployed from `approvedModel` changes.
 import * as pulumi from "@pulumi/pulumi";
-import { GATE_BOUNDS, number, string } from "../domain";
+import { GATE_BOUNDS, string, within } from "../domain";
 import type { SpeechClient } from "../speech-api";
 import type * as m from "../speech-api/models";
 import { IDENTITY_TAG_KEYS, referenceKey } from "./checks";
@@ -73,8 +73,8 @@ export const evaluationSpec: ResourceSpec<m.Evaluation> = {
     model2: { change: "replace", compare: { reference: "models" }, required: true, check: (c, p) => c.reference(p, "candidate model", true), read: (e) => e.model2?.self },
     dataset: { change: "replace", compare: { reference: "datasets" }, required: true, check: (c, p) => c.reference(p, "test dataset", true), read: (e) => e.dataset?.self },
     // The gate is decided by the provider: a new threshold re-decides it without an API write.
-    maxWordErrorRate: { change: "local", rule: number(g.maxWordErrorRate.min, g.maxWordErrorRate.max) },
-    minWordErrorRateImprovement: { change: "local", rule: number(g.minWordErrorRateImprovement.min, g.minWordErrorRateImprovement.max) },
+    maxWordErrorRate: { change: "local", rule: within(g.maxWordErrorRate) },
+    minWordErrorRateImprovement: { change: "local", rule: within(g.minWordErrorRateImprovement) },
   },
   defaultWaitMinutes: 60,
   api: {

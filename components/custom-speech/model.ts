@@ -1,7 +1,7 @@
 // Model: a custom model trained on datasets over a base model. Any change of what it is trained on (locale,
 // baseModel, datasets, customModelWeightPercent) is a replace, i.e. a retrain, and previews show it as one.
 import * as pulumi from "@pulumi/pulumi";
-import { MODEL_WEIGHT_PERCENT, number } from "../domain";
+import { MODEL_WEIGHT_PERCENT, within } from "../domain";
 import type * as m from "../speech-api/models";
 import { SpeechResource, type CommonArgs } from "./resource";
 import type { ResourceSpec } from "./spec";
@@ -22,7 +22,7 @@ export const modelSpec: ResourceSpec<m.CustomModel> = {
     },
     customModelWeightPercent: {
       change: "replace",
-      rule: number(MODEL_WEIGHT_PERCENT.min, MODEL_WEIGHT_PERCENT.max, MODEL_WEIGHT_PERCENT),
+      rule: within(MODEL_WEIGHT_PERCENT),
       create: (v) => (v === undefined ? {} : { properties: { customModelWeightPercent: v } }),
     },
   },

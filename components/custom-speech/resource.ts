@@ -46,7 +46,7 @@ const isPlain = (speech: pulumi.Input<SpeechConnectionInput>): speech is SpeechC
   typeof speech === "object" && !pulumi.Output.isInstance(speech) && !(speech instanceof Promise);
 
 /** The connection as the provider gets it: a config key (project-qualified) and no key, or secret when it carries a key. */
-export function connectionInput(speech: pulumi.Input<SpeechConnectionInput>): pulumi.Output<{ endpoint: string; key?: string; keyConfig?: string }> {
+function connectionInput(speech: pulumi.Input<SpeechConnectionInput>): pulumi.Output<{ endpoint: string; key?: string; keyConfig?: string }> {
   // Built from the endpoint alone, so that the key (a secret) does not make the stored connection secret too.
   if (isPlain(speech) && speech.keyConfig) return pulumi.output(speech.endpoint).apply((endpoint) => ({ endpoint, keyConfig: qualified(speech.keyConfig!) }));
   return pulumi.output(speech).apply((c) => {

@@ -4,7 +4,7 @@
 // secret outputs and the refreshed inputs are all derived from these descriptions.
 import type { SpeechClient } from "../speech-api";
 import type { PollOptions } from "../speech-api";
-import { WAIT_MINUTES, number, string, uuid, type Rule } from "../domain";
+import { WAIT_MINUTES, string, uuid, within, type Rule } from "../domain";
 import { Checker, IDENTITY_TAG_KEYS, UNKNOWN, isAbsent, isUnknown, referenceKey } from "./checks";
 
 /**
@@ -118,7 +118,7 @@ export const COMMON_INPUTS: Record<string, InputSpec> = {
     create: () => ({}), // the core adds them with the identity tags
   },
   /** How long create/update waits for the entity to finish before reporting a partial failure that the next `up` resumes. */
-  waitMinutes: { change: "none", rule: number(WAIT_MINUTES.min, WAIT_MINUTES.max) },
+  waitMinutes: { change: "none", rule: within(WAIT_MINUTES) },
   tuning: { change: "none", check: (c, p) => c.tuning(p) },
   /** An existing entity to bring under management: create GETs, checks and tags it instead of POSTing. */
   adoptId: { change: "none", rule: uuid },

@@ -75,6 +75,9 @@ export const number =
       ? undefined
       : `${o.integer ? "a whole number" : "a number"} from ${min} to ${max}`;
 
+/** The rule for a number within one of the vocabulary's bounds ({ min, max, integer? }). */
+export const within = (b: { min: number; max: number; integer?: boolean }): Rule => number(b.min, b.max, { integer: b.integer });
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (v: unknown): v is string => typeof v === "string" && UUID.test(v);
 export const uuid: Rule = (v) => (isUuid(v) ? undefined : "a GUID such as 00000000-0000-0000-0000-000000000000");

@@ -4,12 +4,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { fakeAzureInvoke, fakeAzureResource } from "../support/azure-fakes";
+import { PROJECT, namespaced, stackFileConfig } from "../support/stack-files";
 
-export const PROJECT = "custom-speech";
-export const ROOT = path.resolve(__dirname, "../..");
+export { PROJECT, ROOT, projectConfigDeclarations } from "../support/stack-files";
 export { SUBSCRIPTION, fakePrincipalId } from "../support/azure-fakes";
 
 export interface RecordedResource {
@@ -76,29 +75,12 @@ export function ofType(resources: readonly RecordedResource[], type: string): Re
   return resources.filter((r) => r.type === type);
 }
 
-/** Pulumi.yaml's `config:` declarations. */
-export function projectConfigDeclarations(): Record<string, { type?: string; default?: unknown; secret?: boolean; description?: string }> {
-  const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, any> };
-  return project.config;
-}
-
 /**
  * The config the Pulumi CLI would hand the program for a stack: the stack file's values over Pulumi.yaml's
  * defaults, namespaced, with objects as JSON (exactly what `pulumi.Config.get` returns).
  */
 export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
-  const file = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  const values: Record<string, unknown> = {};
-  for (const [key, decl] of Object.entries(projectConfigDeclarations())) {
-    if (decl.default !== undefined) values[`${PROJECT}:${key}`] = decl.default;
-  }
-  Object.assign(values, file.config);
-  for (const [key, value] of Object.entries(overrides)) values[`${PROJECT}:${key}`] = value;
-  return Object.fromEntries(
-    Object.entries(values)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-  );
+  return namespaced({ ...stackFileConfig(stack), ...overrides });
 }
 
 /** Runs the stack program (index.ts) for a stack file under the mocks; returns its exports and what it declared. */

@@ -4,9 +4,9 @@ import { startEmulator } from "../../emulator";
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { SpeechClient } from "../../components/speech-api";
 import { THIN_PROVIDER_MARKER } from "../../components/custom-speech/provider";
+import { FAST_TUNING } from "../support/stack-files";
 
-/** Polls and retries scaled down so a "2-hour training" takes tens of milliseconds. */
-export const FAST = { pollIntervalSeconds: 0.02, retryDelayMs: 5, maxRetryDelayMs: 40 };
+export { FAST_TUNING as FAST } from "../support/stack-files";
 
 export interface Env {
   emu: RunningEmulator;
@@ -25,7 +25,7 @@ export const THIN_PROVIDER_TEXT = `/* ${THIN_PROVIDER_MARKER} */`;
 
 /** Engine-like inputs: what the Resource constructor adds (identity) plus the test's tuning. */
 export function inputsOf(env: Env, name: string, props: Record<string, unknown>): Record<string, any> {
-  return { __provider: THIN_PROVIDER_TEXT, speech: env.speech, __identity: { project: "tests", stack: "dev", name }, tuning: FAST, ...props };
+  return { __provider: THIN_PROVIDER_TEXT, speech: env.speech, __identity: { project: "tests", stack: "dev", name }, tuning: FAST_TUNING, ...props };
 }
 
 /** check + create, the way the engine calls them. */

@@ -4,29 +4,15 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { SpeechClient } from "../../components/speech-api";
 import { mergeManifest, readManifest, syncDatasets, writeManifest, type DatasetSpec } from "../../components/training-data";
 import { startAzurite, type RunningAzurite } from "./azurite";
 import { Deployment, type RunResult, type StateResource } from "./deployment";
+import { FAST_DURATIONS, FAST_TUNING, PROJECT, ROOT, stackFileConfig } from "./stack-files";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
-export const PROJECT = "custom-speech";
 const MANIFEST = "training-data.sandbox.manifest.json";
-/** Polls and retries scaled down so a "2-hour training" takes a fraction of a second. */
-export const FAST_TUNING = { pollIntervalSeconds: 0.02, retryDelayMs: 5, maxRetryDelayMs: 40 };
-export const FAST_DURATIONS = { dataset: 60, model: 150, endpoint: 60, evaluation: 60, copy: 60 };
-
-/** A stack file's config under the project's defaults, with bare keys (Pulumi.yaml defaults, then the file). */
-export function stackFileConfig(stack: string): Record<string, unknown> {
-  const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
-  const file = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  const values: Record<string, unknown> = {};
-  for (const [k, d] of Object.entries(project.config)) if (d.default !== undefined) values[k] = d.default;
-  for (const [k, v] of Object.entries(file.config)) values[k.replace(`${PROJECT}:`, "")] = v;
-  return values;
-}
+export { FAST_DURATIONS, FAST_TUNING, PROJECT, ROOT, stackFileConfig };
 
 export interface SandboxStack {
   emu: RunningEmulator;

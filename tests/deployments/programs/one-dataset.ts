@@ -1,5 +1,6 @@
 // A program with one Dataset whose contentUrl (with its SAS token) and key come from the stack config.
 import * as pulumi from "@pulumi/pulumi";
+import { FAST_TUNING } from "../../support/stack-files";
 import { Dataset } from "../../../components/custom-speech";
 
 export function program() {
@@ -9,7 +10,7 @@ export function program() {
     kind: "Language",
     locale: "en-US",
     contentUrl: config.requireSecret("contentUrl"),
-    tuning: { pollIntervalSeconds: 0.02, retryDelayMs: 5, maxRetryDelayMs: 40 },
+    tuning: FAST_TUNING,
   });
   return { datasetId: dataset.id, status: dataset.status };
 }

@@ -5,8 +5,9 @@
 // Dynamic resources go through the real provider server (provider-server.ts) in its own process, started per
 // run as the engine starts plugins, with the provider the program serialized. azure-native resources get
 // ARM-like fake outputs (azure-fakes.ts). A preview never calls Create, Update or Delete.
+import { canonicalJson } from "../../../components/custom-speech/spec";
 import { fakeAzureInvoke, fakeAzureResource } from "../azure-fakes";
-import { Checkpoint, copyResource, type StateResource } from "./checkpoint";
+import { Checkpoint, type StateResource } from "./checkpoint";
 import { ProgramHost, type Program, type RegisterRequest } from "./program";
 import { ProviderCallError, ProviderServer, SECRET_SIG, type DiffOutcome, type Props } from "./provider-server";
 
@@ -82,16 +83,12 @@ function unwrapSecrets(props: Props): { plain: Props; secret: string[] } {
   return { plain, secret: [...new Set(secret)] };
 }
 
-const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
-
 export class Deployment {
   checkpoint = new Checkpoint();
   private config: Record<string, unknown>;
   private secretConfig: Set<string>;
   private current?: Run;
   private spareHost?: ProgramHost;
-  /** Called with each run's provider process once it is up (e.g. to kill it at a chosen moment). */
-  onProvider?: (p: ProviderServer) => void;
 
   constructor(private readonly options: DeploymentOptions) {
     this.config = { ...(options.config ?? {}) };
@@ -158,7 +155,7 @@ export class Deployment {
 
   private async run(kind: RunResult["kind"], o: { replace?: string[] }): Promise<RunResult> {
     const replace = new Set((o.replace ?? []).map((t) => (t.startsWith("urn:") ? t : this.urnOf(t))));
-    const run = new Run(this, kind, this.checkpoint.clone(), replace, this.options);
+    const run = new Run(this, kind, this.checkpoint, replace, this.options);
     this.current = run;
     try {
       const result = await run.execute();
@@ -199,10 +196,7 @@ class Run {
   private server(): Promise<ProviderServer> {
     if (!this.provider) {
       const { values, secretKeys } = this.d.namespacedConfig();
-      this.provider = ProviderServer.start({ cwd: this.options.cwd, config: values, secretKeys, project: this.options.project }).then((p) => {
-        this.d.onProvider?.(p);
-        return p;
-      });
+      this.provider = ProviderServer.start({ cwd: this.options.cwd, config: values, secretKeys, project: this.options.project });
     }
     return this.provider;
   }
@@ -226,8 +220,7 @@ class Run {
   async execute(): Promise<RunResult> {
     let log = "";
     // Started while the program loads (the engine starts it on first use; only the timing differs).
-    if (this.kind !== "destroy" && this.kind !== "refresh") void this.server().catch(() => undefined);
-    else if (this.next.resources.some((r) => isDynamic(r.type))) void this.server().catch(() => undefined);
+    if (this.kind === "up" || this.kind === "preview" || this.next.resources.some((r) => isDynamic(r.type))) void this.server().catch(() => undefined);
     if (this.kind === "refresh") await this.refreshAll();
     else if (this.kind === "destroy") await this.deleteAll([...this.next.resources]).catch(() => undefined);
     else {
@@ -352,13 +345,12 @@ class Run {
       return this.create({ op: "create", urn, type, name }, inputs, undefined, stateOf);
     }
 
-    // Diff: provider Diff with the stored outputs, unless a replace target (sg.go diff: ReplaceKeys ["id"]).
+    // Diff: provider Diff with the stored outputs, unless a replace target (sg.go diff: ReplaceKeys ["id"]). The
+    // fake azure-native provider has no diff of its own: DIFF_UNKNOWN, the engine compares the inputs (sg.go ~L2996).
     let diff: DiffOutcome;
     if (targeted) diff = { changes: "some", replaces: ["id"], deleteBeforeReplace: false };
-    else if (p) diff = await p.diff(old.id!, old.outputs, inputs, old.inputs, urn);
-    else diff = { changes: canonical(old.inputs) === canonical(inputs) ? "none" : "some", replaces: [], deleteBeforeReplace: false };
-    // DIFF_UNKNOWN: the engine compares the inputs itself (sg.go ~L2996).
-    if (diff.changes === "unknown") diff = { ...diff, changes: canonical(old.inputs) === canonical(inputs) ? "none" : "some" };
+    else diff = p ? await p.diff(old.id!, old.outputs, inputs, old.inputs, urn) : { changes: "unknown", replaces: [], deleteBeforeReplace: false };
+    if (diff.changes === "unknown") diff = { ...diff, changes: canonicalJson(old.inputs) === canonicalJson(inputs) ? "none" : "some" };
 
     if ((diff.changes === "some" || old.initErrors?.length) && cancelled()) throw cancelled();
     if (diff.changes === "some" && diff.replaces.length) {
@@ -407,10 +399,8 @@ class Run {
     }
     const p = isDynamic(step.type) ? await this.server() : undefined;
     try {
-      const created = p ? await p.create(inputs, step.urn) : fakeAzureResource(step.type, step.name, inputs);
-      const id = "id" in created ? created.id : "";
-      const outs = "outputs" in created ? created.outputs : (created as { state: Props }).state;
-      const state = stateOf(id, inputs, outs);
+      const created = p ? await p.create(inputs, step.urn) : ((f) => ({ id: f.id, outputs: f.state }))(fakeAzureResource(step.type, step.name, inputs));
+      const state = stateOf(created.id, inputs, created.outputs);
       // The replaced resource becomes a pending delete once the create returned (step.go ~L466).
       this.record(step, state, old, !!old);
       return state;
@@ -506,4 +496,3 @@ class Run {
   }
 }
 
-export { copyResource };
