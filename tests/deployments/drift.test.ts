@@ -1,6 +1,8 @@
 // Scenario 6: what changes outside Pulumi. An entity deleted elsewhere is dropped by refresh and created again by
 // the next `up`; a display name changed elsewhere is patched back; refresh then `up` changes nothing.
-import { live, opsOf, requestsSince, deployedSandboxStack, type SandboxStack } from "../support/sandbox-stack";
+import * as path from "path";
+import { Deployment } from "../support/deployment";
+import { live, opsOf, requestsSince, deployedSandboxStack, sandboxStack, type SandboxStack } from "../support/sandbox-stack";
 
 describe("drift", () => {
   let s: SandboxStack;
@@ -48,6 +50,46 @@ describe("drift", () => {
     const r = await s.deployment.up();
     expect(r.error).toBeUndefined();
     expect(new Set(Object.values(opsOf(r)))).toEqual(new Set(["same"]));
+    expect(requestsSince(s.emu, mark, { writes: true })).toEqual([]);
+  });
+});
+
+describe("inputs the program drops", () => {
+  let s: SandboxStack;
+  let d: Deployment;
+  beforeAll(async () => {
+    s = await sandboxStack();
+    d = new Deployment({
+      program: { module: path.join(__dirname, "programs/one-dataset.ts"), export: "program" },
+      project: "drops",
+      stack: "dev",
+      cwd: s.dir,
+      config: { endpoint: s.emu.resources.speech.endpoint, key: s.emu.resources.speech.key, contentUrl: "https://acct.blob.core.windows.net/c/a.txt", inProject: true, customProperties: { team: "speech" } },
+      secretConfig: ["key"],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    d?.close();
+    await s?.stop();
+  });
+
+  test("a project link and custom properties the program drops are removed from the entity; refresh then up changes nothing", async () => {
+    expect((await d.up()).error).toBeUndefined();
+    const id = d.checkpoint.resources.find((x) => x.name === "data")!.id!;
+    expect(await s.client().getDataset(id)).toMatchObject({ project: expect.anything(), customProperties: expect.objectContaining({ team: "speech" }) });
+    d.setConfig("inProject", false);
+    d.setConfig("customProperties", undefined);
+    const dropped = await d.up();
+    expect(dropped.error).toBeUndefined();
+    expect(opsOf(dropped)).toMatchObject({ data: "update", group: "delete" });
+    const entity = await s.client().getDataset(id);
+    expect(entity.project).toBeUndefined();
+    expect(entity.customProperties).not.toHaveProperty("team");
+    expect((await d.refresh()).error).toBeUndefined();
+    const mark = s.emu.requestLog.length;
+    const again = await d.up();
+    expect(again.error).toBeUndefined();
+    expect(opsOf(again).data).toBe("same");
     expect(requestsSince(s.emu, mark, { writes: true })).toEqual([]);
   });
 });
