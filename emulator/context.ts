@@ -9,6 +9,8 @@ export const API_VERSION = "2025-10-15";
 
 export class Resource {
   readonly apiBase: string;
+  /** setForbidden: authenticated callers get 403 (a principal without a Speech data-plane role). */
+  forbidden = false;
   constructor(
     readonly name: string,
     readonly region: string,

@@ -53,11 +53,14 @@ it("copies a custom Model to another resource: new id there, same locale and bas
   expect(copy.headers.get("operation-location")).toMatch(/\/train-eastus\/speechtotext\/operations\/models\/copy\/[0-9a-f-]{36}\?api-version=2025-10-15$/);
   expect(copy.headers.get("retry-after")).toBe("4");
 
+  const before = (await target.get("/models")).body.values.length;
   clock.advance(2_000);
   const running = await source.get(copy.headers.get("operation-location")!);
   expect(running.body.status).toBe("Running");
   expect(running.body).not.toHaveProperty("result");
   expect(running.headers.get("retry-after")).toBe("2");
+  // Until the operation succeeds, the target shows no new model.
+  expect((await target.get("/models")).body.values).toHaveLength(before);
   clock.advance(2_000);
   const done = (await source.get(`/operations/models/copy/${copy.body.id}`)).body;
   expect(done.status).toBe("Succeeded");
@@ -65,6 +68,7 @@ it("copies a custom Model to another resource: new id there, same locale and bas
 
   const copied = await target.get(done.result.link);
   expect(copied.status).toBe(200);
+  expect((await target.get("/models")).body.values).toHaveLength(before + 1);
   expect(idOf(copied.body.self)).toMatch(UUID_RE);
   expect(idOf(copied.body.self)).not.toBe(idOf(model.self));
   expect(copied.body).toMatchObject({ status: "Succeeded", locale: "de-DE", properties: { customModelWeightPercent: 30 } });
@@ -108,4 +112,14 @@ it("copies only custom models", async () => {
   const res = await source.post(`/models/${idOf(base.self)}:copy`, auth);
   expect(res.status).toBe(404);
   expect(res.body.code).toBe("NotFound");
+});
+
+it("answers 403 Forbidden while a resource denies the caller, and serves again once allowed", async () => {
+  emu.setForbidden("serve-westeurope", true);
+  const denied = await target.post("/models:authorizecopy", { sourceResourceId: emu.resources["train-eastus"].resourceId });
+  expect(denied.status).toBe(403);
+  expectSchema(denied.body, "Error");
+  expect(denied.body.code).toBe("Forbidden");
+  emu.setForbidden("serve-westeurope", false);
+  expect((await target.post("/models:authorizecopy", { sourceResourceId: emu.resources["train-eastus"].resourceId })).status).toBe(200);
 });

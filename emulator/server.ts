@@ -8,6 +8,7 @@ import { API_VERSION, Resource, type Core, type Ctx, type Reply } from "./contex
 import { buildCatalogue } from "./catalogue";
 import { ApiError, badRequest } from "./errors";
 import { FaultInjector, SlidingWindowLimiter } from "./faults";
+import { settleCopies } from "./handlers/copy";
 import { ROUTES, Router } from "./routes";
 import { DEFAULT_SCENARIO } from "./scenario";
 import { emptyResourceState, loadState, saveState } from "./store";
@@ -161,6 +162,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (!bearer && key !== resource.key) {
       return reply(errorReply(new ApiError(401, "Unauthorized", "InvalidSubscription", "Access denied: send a valid Ocp-Apim-Subscription-Key or an Authorization: Bearer token.")));
     }
+    if (resource.forbidden) {
+      return reply(errorReply(new ApiError(403, "Forbidden", "InvalidPermissions", "The principal is authenticated but not authorized for this operation on the Speech resource.")));
+    }
     const version = parsed.searchParams.get("api-version");
     if (version !== API_VERSION) {
       const what = version === null ? "The api-version query parameter is required" : `Unsupported api-version '${version}'`;
@@ -180,6 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return reply(errorReply(new ApiError(415, "UnsupportedMediaType", "InvalidRequestBodyFormat", `Content-Type '${contentType}' is not supported; use ${JSON_TYPES.join(" or ")}.`)));
     }
     const ctx: Ctx = { core, resource, params: match.params, query: parsed.searchParams, path: apiPath, headers: req.headers, body, now: now() };
+    if (settleCopies(core, ctx.now)) persist();
     let result: Reply;
     try {
       result = match.route.handler(ctx);
@@ -233,6 +238,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const r = resources.get(resourceName);
       if (!r) throw new Error(`rotateKey: no emulated resource '${resourceName}'.`);
       r.key = key;
+    },
+    expireCopyAuthorizations: (resourceName) => {
+      const r = resources.get(resourceName);
+      if (!r) throw new Error(`expireCopyAuthorizations: no emulated resource '${resourceName}'.`);
+      for (const a of Object.values(r.state.copyAuthorizations)) a.expirationDateTime = new Date(now() - 1000).toISOString();
+      persist();
+    },
+    setForbidden: (resourceName, forbidden) => {
+      const r = resources.get(resourceName);
+      if (!r) throw new Error(`setForbidden: no emulated resource '${resourceName}'.`);
+      r.forbidden = forbidden;
     },
     onRequest: (l) => {
       listener = l;

@@ -77,6 +77,8 @@ export interface StoredCopyOperation {
   sourceModelId: string;
   targetResource: string;
   targetModelId: string;
+  /** The target's new model, added to the target only once the operation has succeeded (as the service shows it). */
+  copy?: StoredModel;
 }
 
 export interface ResourceState {

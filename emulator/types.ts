@@ -68,6 +68,10 @@ export interface RunningEmulator {
   markDatasetBad(resource: string, datasetId: string, message?: string): void;
   /** Regenerates a resource's key, as `az cognitiveservices account keys regenerate` does: the old key stops working. */
   rotateKey(resource: string, key: string): void;
+  /** Ends every copy authorization the (target) resource has issued so far, as if their lifetime had passed. */
+  expireCopyAuthorizations(resource: string): void;
+  /** While set, every request to the resource is answered 403 Forbidden, as for a principal without a data-plane role. */
+  setForbidden(resource: string, forbidden: boolean): void;
   /** Called after every answered (or reset) request, e.g. to crash a client right after its POST. */
   onRequest(listener: ((entry: RequestLogEntry) => void) | undefined): void;
   stop(): Promise<void>;

@@ -6,7 +6,7 @@
 // closure-serialized into the state.
 import { randomBytes, createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { SpeechClient, idFromSelf, isInUse, isNotFound, redact } from "../speech-api";
+import { SpeechClient, idFromSelf, isInUse, isNotFound, redact, type PollOptions } from "../speech-api";
 import { Checker, IDENTITY_TAG_KEYS, isAbsent, isUnknown, type CheckFailure } from "./checks";
 import { THIN_PROVIDER_MARKER } from "./provider";
 import {
@@ -103,25 +103,29 @@ export function connectionOf(speech: SpeechConnectionArgs): { endpoint: string; 
   return { endpoint: speech.endpoint, key };
 }
 
-export function clientFor(inputs: Inputs): SpeechClient {
+/** A client for one connection input (default `speech`), with the resource's retry knobs. */
+export function clientFor(inputs: Inputs, connection = "speech"): SpeechClient {
   const t = inputs.tuning ?? {};
-  return new SpeechClient(connectionOf(inputs.speech), { maxRetries: t.maxRetries, retryDelayInMs: t.retryDelayMs, maxRetryDelayInMs: t.maxRetryDelayMs });
+  return new SpeechClient(connectionOf(inputs[connection]), { maxRetries: t.maxRetries, retryDelayInMs: t.retryDelayMs, maxRetryDelayInMs: t.maxRetryDelayMs });
 }
 
-/** Secrets that must never reach a message, an init error or a plaintext output. */
-function secretsOf(inputs: Inputs | undefined): string[] {
-  const speech = inputs?.speech as SpeechConnectionArgs | undefined;
-  if (!speech || typeof speech !== "object") return [];
-  const out = [speech.key];
-  try {
-    out.push(connectionOf(speech).key);
-  } catch {
-    // not configured: nothing to hide
+/** Secrets that must never reach a message, an init error or a plaintext output: the key of every connection. */
+export function secretsOf(inputs: Inputs | undefined): string[] {
+  const out: (string | undefined)[] = [];
+  for (const v of Object.values(inputs ?? {})) {
+    const speech = v as SpeechConnectionArgs | undefined;
+    if (!speech || typeof speech !== "object" || typeof speech.endpoint !== "string") continue;
+    out.push(speech.key);
+    try {
+      out.push(connectionOf(speech).key);
+    } catch {
+      // not configured: nothing to hide
+    }
   }
   return out.filter((s): s is string => !!s);
 }
 
-function requestContext(client: SpeechClient): RequestContext {
+export function requestContext(client: SpeechClient): RequestContext {
   return {
     client,
     ref(value, collection) {
@@ -152,7 +156,7 @@ export function identityTags(spec: ResourceSpec<any>, inputs: Inputs): Record<st
   return { [IDENTITY_TAG_KEYS[0]]: resource, [IDENTITY_TAG_KEYS[1]]: sha256(canonicalJson(createOnly)).slice(0, 32) };
 }
 
-const MANAGED = IDENTITY_TAG_KEYS[2];
+export const MANAGED = IDENTITY_TAG_KEYS[2];
 /** The handover tag's value from the POST until the create has an answer for the engine. */
 export const PENDING_HANDOVER = "pending";
 
@@ -162,11 +166,11 @@ export const PENDING_HANDOVER = "pending";
  * may be adopted by a rerun; an entity the engine holds (one being replaced by `up --replace` with the same inputs,
  * say), or one made before the tag existed, never is.
  */
-function newManagedTag(): string {
+export function newManagedTag(): string {
   return randomBytes(8).toString("hex");
 }
 
-function customPropertiesBody(spec: ResourceSpec<any>, inputs: Inputs, managedTag: string | undefined, olds: Inputs = {}): Record<string, string | null> {
+export function customPropertiesBody(spec: ResourceSpec<any>, inputs: Inputs, managedTag: string | undefined, olds: Inputs = {}): Record<string, string | null> {
   // Merge-patch: keys the program dropped are removed with null; the identity tags are always sent.
   const removed = Object.keys(olds.customProperties ?? {}).filter((k) => !(k in (inputs.customProperties ?? {})));
   return {
@@ -289,7 +293,7 @@ async function createOrAdopt<E extends Entity>(spec: ResourceSpec<E>, client: Sp
 const show = (v: unknown) => (isAbsent(v) ? "nothing" : JSON.stringify(v));
 
 /** The PATCH that gives an existing entity the program's in-place values, where the service reports them differently. */
-function reconcile(spec: ResourceSpec<any>, entity: Entity, inputs: Inputs, rc: RequestContext): Body {
+export function reconcile(spec: ResourceSpec<any>, entity: Entity, inputs: Inputs, rc: RequestContext): Body {
   return mergeBodies(
     Object.entries(allInputs(spec))
       .filter(([k, i]) => i.change === "patch" && k !== "customProperties" && i.read && differs(i, i.read(entity), inputs[k]))
@@ -301,6 +305,29 @@ function reconcile(spec: ResourceSpec<any>, entity: Entity, inputs: Inputs, rc: 
 function patchPart(key: string, input: InputSpec, news: Inputs, rc: RequestContext, olds: Inputs): Body {
   if (input.patch) return input.patch(news[key], news, rc, olds);
   return isAbsent(news[key]) ? { [key]: null } : defaultBody(key, input, news[key], rc);
+}
+
+/** The PATCH body that applies the changed in-place inputs (update's change set). */
+export function patchFor(spec: ResourceSpec<any>, olds: Inputs, news: Inputs, rc: RequestContext): Body {
+  const all = allInputs(spec);
+  const patchKeys = changedInputs(spec, olds, news).patch;
+  const parts = patchKeys.filter((k) => k !== "customProperties").map((k) => patchPart(k, all[k], news, rc, olds));
+  if (patchKeys.includes("customProperties")) parts.push({ customProperties: customPropertiesBody(spec, news, olds.managedTag ?? undefined, olds) });
+  return mergeBodies(parts);
+}
+
+/**
+ * The inputs as refresh reports them. What can drift is what can be patched: create-only inputs cannot change on
+ * the service, so they keep their stored values (a default the service chose is not the program's input).
+ */
+export function refreshedInputs(spec: ResourceSpec<any>, entity: Entity, props: Inputs): Inputs {
+  const inputs: Inputs = {};
+  for (const [key, input] of Object.entries(allInputs(spec))) {
+    const current = input.read && input.change === "patch" ? input.read(entity) : props[key];
+    const value = isAbsent(current) && input.default !== undefined ? input.default : current;
+    if (!isAbsent(value)) inputs[key] = value;
+  }
+  return plain(inputs);
 }
 
 /** `adoptId`: GET the entity, check it is what the inputs describe, bring the patchable inputs over and tag it. */
@@ -331,19 +358,26 @@ async function adoptById<E extends Entity>(spec: ResourceSpec<E>, client: Speech
 }
 
 /** Waits for a terminal status within the budget, then turns Failed, a failing verdict or a timeout into a partial failure. */
+/** The wait budget (waitMinutes) and poll cadence (tuning) of one long wait. */
+export function waitOptions(spec: ResourceSpec<any>, inputs: Inputs): { minutes: number; poll: PollOptions } {
+  const minutes = inputs.waitMinutes ?? spec.defaultWaitMinutes ?? 60;
+  const firstDelay = Math.max(1, (inputs.tuning?.pollIntervalSeconds ?? 10) * 1000);
+  return { minutes, poll: { deadline: Date.now() + minutes * 60_000, initialDelayMs: firstDelay, maxDelayMs: Math.min(180_000, Math.max(firstDelay, firstDelay * 12)) } };
+}
+
+/** Whether a wait ended on its deadline (the budget ran out) rather than on an error. */
+export function isDeadline(e: unknown): boolean {
+  return /deadline/i.test(String((e as Error)?.name) + String((e as Error)?.message));
+}
+
 async function settle<E extends Entity>(spec: ResourceSpec<E>, client: SpeechClient, id: string, entity: E, inputs: Inputs, managedTag: string | null): Promise<Outputs> {
   if (spec.api.wait && entity.status !== "Succeeded" && entity.status !== "Failed") {
-    const minutes = inputs.waitMinutes ?? spec.defaultWaitMinutes ?? 60;
-    const firstDelay = Math.max(1, (inputs.tuning?.pollIntervalSeconds ?? 10) * 1000);
+    const { minutes, poll } = waitOptions(spec, inputs);
     try {
-      entity = await spec.api.wait(client, id, {
-        deadline: Date.now() + minutes * 60_000,
-        initialDelayMs: firstDelay,
-        maxDelayMs: Math.min(180_000, Math.max(firstDelay, firstDelay * 12)),
-      });
+      entity = await spec.api.wait(client, id, poll);
     } catch (e) {
       const last = (e as { lastValue?: E }).lastValue;
-      if (last === undefined && !/deadline/i.test(String((e as Error).name) + String((e as Error).message))) throw e;
+      if (last === undefined && !isDeadline(e)) throw e;
       const outs = toOutputs(spec, last ?? entity, inputs, managedTag);
       throw partialFailure(
         `${spec.kind} ${id} is still ${outs.status ?? "running"} after the ${minutes}-minute wait budget (waitMinutes); ` +
@@ -417,16 +451,18 @@ function sanitized(e: unknown, inputs: Inputs | undefined): Error {
   return Object.assign(new Error(message), typeof e === "object" && e !== null ? { statusCode: (e as { statusCode?: number }).statusCode } : {});
 }
 
+/** Wraps a provider method so that whatever it throws is sanitized (see `sanitized`) for the inputs it was called with. */
+export const guard =
+  <A extends unknown[], R>(inputsOf: (...a: A) => Inputs | undefined, f: (...a: A) => Promise<R>) =>
+  async (...a: A): Promise<R> => {
+    try {
+      return await f(...a);
+    } catch (e) {
+      throw sanitized(e, inputsOf(...a));
+    }
+  };
+
 export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): Required<Omit<pulumi.dynamic.ResourceProvider, "configure">> {
-  const guard =
-    <A extends unknown[], R>(inputsOf: (...a: A) => Inputs | undefined, f: (...a: A) => Promise<R>) =>
-    async (...a: A): Promise<R> => {
-      try {
-        return await f(...a);
-      } catch (e) {
-        throw sanitized(e, inputsOf(...a));
-      }
-    };
 
   return {
     check: guard(
@@ -460,12 +496,7 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): R
       (_id, _olds, news) => news,
       async (id: string, olds: Inputs, news: Inputs) => {
         const client = clientFor(news);
-        const rc = requestContext(client);
-        const all = allInputs(spec);
-        const patchKeys = changedInputs(spec, olds, news).patch;
-        const parts = patchKeys.filter((k) => k !== "customProperties").map((k) => patchPart(k, all[k], news, rc, olds));
-        if (patchKeys.includes("customProperties")) parts.push({ customProperties: customPropertiesBody(spec, news, olds.managedTag ?? undefined, olds) });
-        const patch = mergeBodies(parts);
+        const patch = patchFor(spec, olds, news, requestContext(client));
         let entity: E;
         try {
           entity = Object.keys(patch).length ? await spec.api.update(client, id, patch) : await spec.api.get(client, id);
@@ -489,16 +520,9 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): R
           if (isNotFound(e)) return {}; // gone: the engine drops it from the state
           throw e;
         }
-        // What can drift is what can be patched: create-only inputs cannot change on the service, so they keep
-        // their stored values (a default the service chose is not the program's input).
-        const inputs: Inputs = {};
-        for (const [key, input] of Object.entries(allInputs(spec))) {
-          const current = input.read && input.change === "patch" ? input.read(entity) : props[key];
-          const value = isAbsent(current) && input.default !== undefined ? input.default : current;
-          if (!isAbsent(value)) inputs[key] = value;
-        }
+        const inputs = refreshedInputs(spec, entity, props);
         // The stored handover tag, not the entity's: a pending-delete resource must not take over a re-adoption's tag.
-        return { id, props: toOutputs(spec, entity, plain(inputs), props.managedTag ?? null), inputs: plain(inputs) };
+        return { id, props: toOutputs(spec, entity, inputs, props.managedTag ?? null), inputs };
       },
     ),
 

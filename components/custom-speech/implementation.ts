@@ -5,6 +5,7 @@ import { datasetSpec } from "./dataset";
 import { endpointSpec } from "./endpoint";
 import { evaluationSpec } from "./evaluation";
 import { modelSpec } from "./model";
+import { modelCopyProvider } from "./model-copy-provider";
 import { projectSpec } from "./project";
 
 export const providers = {
@@ -13,6 +14,7 @@ export const providers = {
   Model: defineSpeechResource(modelSpec),
   Evaluation: defineSpeechResource(evaluationSpec),
   Endpoint: defineSpeechResource(endpointSpec),
+  ModelCopy: modelCopyProvider,
 };
 
 export type ResourceKind = keyof typeof providers;

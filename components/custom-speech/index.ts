@@ -4,6 +4,7 @@ export { Dataset, hashFile, type DatasetArgs, type DatasetQuota } from "./datase
 export { Model, type ModelArgs } from "./model";
 export { Evaluation, evaluateGate, type EvaluationArgs } from "./evaluation";
 export { Endpoint, type EndpointArgs } from "./endpoint";
+export { ModelCopy, type ModelCopyArgs } from "./model-copy";
 export { getBaseModel, getBaseModelOutput, selectBaseModel, type BaseModelResult, type GetBaseModelArgs } from "./base-model";
 export { DATASET_KINDS, type DatasetKind } from "../domain";
 export type { SpeechConnectionInput, CommonArgs } from "./resource";

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Tuning } from "./core";
 import { thinProvider } from "./provider";
-import { inputKeys, secretInputs, type ResourceSpec } from "./spec";
+import { connectionKeys, inputKeys, secretInputs, type ResourceSpec } from "./spec";
 
 export interface SpeechConnectionInput {
   /** The Speech resource endpoint, e.g. https://<name>.cognitiveservices.azure.com. */
@@ -87,11 +87,13 @@ export abstract class SpeechResource extends pulumi.dynamic.Resource {
     const props: Record<string, unknown> = {};
     for (const k of ["self", "status", "error", "createdDateTime", "lastActionDateTime", "managedTag", ...outputNames]) props[k] = undefined;
     Object.assign(props, args);
-    props.speech = connectionInput(args.speech);
+    const connections = connectionKeys(spec);
+    for (const k of connections) if (args[k] !== undefined) props[k] = connectionInput(args[k] as pulumi.Input<SpeechConnectionInput>);
     props.__identity = { project: pulumi.getProject(), stack: pulumi.getStack(), name };
     const secrets = secretInputs(spec);
     for (const k of secrets) if (args[k] !== undefined) props[k] = pulumi.secret(args[k] as pulumi.Input<unknown>);
-    const secretOpts: pulumi.CustomResourceOptions = { additionalSecretOutputs: [...(mayCarryKey(args.speech) ? ["speech"] : []), ...secrets] };
+    const keyed = connections.filter((k) => args[k] !== undefined && mayCarryKey(args[k] as pulumi.Input<SpeechConnectionInput>));
+    const secretOpts: pulumi.CustomResourceOptions = { additionalSecretOutputs: [...keyed, ...secrets] };
     super(thinProvider(spec.kind), name, props, pulumi.mergeOptions(opts, secretOpts), "custom-speech", spec.kind);
   }
 }

@@ -13,8 +13,8 @@ import { Checker, IDENTITY_TAG_KEYS, UNKNOWN, isAbsent, isUnknown, referenceKey 
  */
 export type Change = "replace" | "patch" | "local" | "none";
 
-/** How old and new values compare: as values, as a URL without its query (a rotated SAS is not new data), or as entity references. */
-export type Comparison = "value" | "urlWithoutQuery" | { reference: string } | { references: string };
+/** How old and new values compare: as values, case-insensitively (ARM ids), as a URL without its query (a rotated SAS is not new data), or as entity references. */
+export type Comparison = "value" | "caseInsensitive" | "urlWithoutQuery" | { reference: string } | { references: string };
 
 /** Turns input values into request values: references become self URIs of the connected Speech resource. */
 export interface RequestContext {
@@ -30,6 +30,8 @@ export interface InputSpec {
   compare?: Comparison;
   /** Kept secret in state and outputs (e.g. a URL that carries a SAS token). */
   secret?: boolean;
+  /** A Speech connection ({ endpoint, key? | keyConfig? }): secret when it carries a key, and its key never shown. */
+  connection?: boolean;
   required?: boolean;
   /** Offline check of a present, known value. */
   rule?: Rule;
@@ -89,7 +91,7 @@ export interface ResourceSpec<E extends Entity> {
 }
 
 /** The connection: another endpoint is another entity; a new key (or key source) only needs to be stored. */
-function connectionChange(olds: unknown, news: unknown): Change | undefined {
+export function connectionChange(olds: unknown, news: unknown): Change | undefined {
   const a = (olds ?? {}) as { endpoint?: string; key?: string; keyConfig?: string };
   const b = (news ?? {}) as { endpoint?: string; key?: string; keyConfig?: string };
   // Unknown in a preview: a new Speech resource (the endpoint is unknown) is another entity; only a key is not.
@@ -100,7 +102,7 @@ function connectionChange(olds: unknown, news: unknown): Change | undefined {
 
 /** Inputs every resource has. */
 export const COMMON_INPUTS: Record<string, InputSpec> = {
-  speech: { change: connectionChange, required: true, check: (c, p) => c.connection(p), create: () => ({}) },
+  speech: { change: connectionChange, connection: true, required: true, check: (c, p) => c.connection(p), create: () => ({}) },
   /** Program-side identity (Pulumi project, stack, resource name): tags the entity so a rerun can adopt it. */
   __identity: { change: "none" },
   displayName: { change: "patch", rule: string({ minLength: 1, maxLength: 256 }), read: (e) => e.displayName },
@@ -139,6 +141,13 @@ export function secretInputs(spec: ResourceSpec<any>): string[] {
     .map(([k]) => k);
 }
 
+/** Inputs that are Speech connections (`speech`, and a copy's source). */
+export function connectionKeys(spec: ResourceSpec<any>): string[] {
+  return Object.entries(allInputs(spec))
+    .filter(([, i]) => i.connection)
+    .map(([k]) => k);
+}
+
 /** Create-only inputs: their values decide which entity this is. */
 export function replaceKeys(spec: ResourceSpec<any>): string[] {
   return Object.entries(spec.inputs)
@@ -149,6 +158,7 @@ export function replaceKeys(spec: ResourceSpec<any>): string[] {
 export function comparable(input: InputSpec, v: unknown): unknown {
   if (isAbsent(v) || v === UNKNOWN || !input.compare || input.compare === "value") return v;
   if (input.compare === "urlWithoutQuery") return typeof v === "string" ? v.split("?")[0] : v;
+  if (input.compare === "caseInsensitive") return typeof v === "string" ? v.toLowerCase() : v;
   if ("references" in input.compare) return Array.isArray(v) ? v.map((x) => referenceKey(x, (input.compare as { references: string }).references)).sort() : v;
   return referenceKey(v, input.compare.reference);
 }

@@ -6,6 +6,8 @@ export { systemClock, VirtualClock } from "./clock";
 export type { Clock } from "./clock";
 export { SpeechApiError, isInUse, isNotFound, isThrottled, redact } from "./errors";
 export { idFromSelf, ref } from "./ids";
+export { COPY_ROLE, accessProblem, copyResult, isAuthorizationExpired, startModelCopy, waitForModelCopy } from "./copy";
+export type { CopySides } from "./copy";
 export type { ListOptions } from "./paging";
 export { PollDeadlineExceededError, pollUntilTerminal } from "./polling";
 export type { PollOptions } from "./polling";

@@ -1,8 +1,8 @@
 // Model copy across emulated resources: authorize on the TARGET, copy on the SOURCE (202 + Operation-Location),
-// poll the operation on the source. The copy appears in the target at once with a new id and its own dates,
-// and follows the same NotStarted → Running → Succeeded timeline as the operation.
+// poll the operation on the source. The copy gets a new id and its own dates in the target, and appears there
+// only once the operation has succeeded (until then neither a GET nor a list of the target shows it).
 import type { ModelCopyAuthorization, Operation } from "../../components/speech-api/models";
-import type { Ctx, Reply } from "../context";
+import type { Core, Ctx, Reply } from "../context";
 import { jsonBody } from "../context";
 import { invalid } from "../errors";
 import { iso, newId } from "../ids";
@@ -70,8 +70,7 @@ export function copyModel(ctx: Ctx): Reply {
     wordErrorRate: source.wordErrorRate, // a copy is the same model
     timeline,
   };
-  target.state.models[copy.id] = copy;
-  const operation: StoredCopyOperation = { id: newId(), createdAt: ctx.now, timeline, sourceModelId: source.id, targetResource: target.name, targetModelId: copy.id };
+  const operation: StoredCopyOperation = { id: newId(), createdAt: ctx.now, timeline, sourceModelId: source.id, targetResource: target.name, targetModelId: copy.id, copy };
   ctx.resource.state.copyOperations[operation.id] = operation;
   const view = operationView(ctx, operation);
   return {
@@ -97,4 +96,19 @@ function operationView(ctx: Ctx, op: StoredCopyOperation): Operation {
 export function getCopyOperation(ctx: Ctx): Reply {
   const op = find(ctx, ctx.resource.state.copyOperations, "copy operation");
   return ok(operationView(ctx, op), phaseAt(op.timeline, ctx.now));
+}
+
+/** Adds the model of every copy operation that has succeeded by `now` to its target resource (once). */
+export function settleCopies(core: Core, now: number): boolean {
+  let changed = false;
+  for (const resource of core.resources.values()) {
+    for (const op of Object.values(resource.state.copyOperations)) {
+      if (!op.copy || phaseAt(op.timeline, now).status !== "Succeeded") continue;
+      const target = core.resources.get(op.targetResource);
+      if (target) target.state.models[op.copy.id] = op.copy;
+      delete op.copy;
+      changed = true;
+    }
+  }
+  return changed;
 }
