@@ -108,7 +108,6 @@ describe("ModelCopy", () => {
   });
 
   it("a copy that outlives waitMinutes is kept as a partial failure; the next update resumes it without copying again", async () => {
-    const model = await trainedModel();
     const slow = await slowCopyEnv();
     try {
       const e = await rejection(h.create((await h.check({}, slow.props)).inputs));
