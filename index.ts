@@ -1,27 +1,33 @@
 /**
  * The stack program: typed config → resource group → TrainingDataStore → SpeechAccount (or existing ones) →
- * one LocalePipeline per configured locale. Composition only; every rule lives in components/.
+ * one LocalePipeline per locale trained here, one LocaleReplica per locale copied from another stack (`copyFrom`).
+ * Composition only; every rule lives in components/.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import { LocalePipeline } from "./components/locale-pipeline";
+import { LocaleReplica } from "./components/locale-replica";
 import { SpeechAccount, type SpeechResource } from "./components/speech-account";
 import { readStackConfig, speechSku } from "./components/stack-config";
 import { TrainingDataStore, type TrainingDataLocation } from "./components/training-data-store";
 
 const config = readStackConfig();
 const tags = { ...config.tags, "pulumi-project": pulumi.getProject(), "pulumi-stack": pulumi.getStack() };
+// Training data only where something trains: a stack that only serves copies has no store.
+const trains = config.locales.length > 0;
 // A resource group only when this stack creates Azure resources (the sandbox creates none).
-const createsAzureResources = config.speech.mode === "create" || !config.existingStorage;
+const createsAzureResources = config.speech.mode === "create" || (trains && !config.existingStorage);
 const group: pulumi.Input<string> | undefined =
   config.resourceGroupName ??
   (createsAzureResources
     ? new resources.ResourceGroup("custom-speech", { resourceGroupName: `rg-${pulumi.getProject()}-${pulumi.getStack()}`, location: config.region, tags }).name
     : undefined);
 
-const store: TrainingDataLocation = config.existingStorage
-  ? TrainingDataStore.existing(config.existingStorage)
-  : new TrainingDataStore("training-data", { ...config.storage, resourceGroupName: group!, location: config.region, tags });
+const store: TrainingDataLocation | undefined = !trains
+  ? undefined
+  : config.existingStorage
+    ? TrainingDataStore.existing(config.existingStorage)
+    : new TrainingDataStore("training-data", { ...config.storage, resourceGroupName: group!, location: config.region, tags });
 
 const speech: SpeechResource =
   config.speech.mode === "existing"
@@ -43,6 +49,28 @@ const pipelines = config.locales.map(
   (locale) => new LocalePipeline(`speech-${locale.locale.toLowerCase()}`, { speech: connection, config: locale, tuning: config.tuning, quota }, { dependsOn }),
 );
 
+// Copied locales read the source stack's outputs: its Speech endpoint and ARM id, and per locale the served model.
+const sources = new Map([...new Set(config.copiedLocales.map((l) => l.copyFrom.stack))].map((name) => [name, new pulumi.StackReference(`copy-from-${name.replace(/[^A-Za-z0-9-]/g, "-")}`, { name })]));
+const replicas = config.copiedLocales.map((l) => {
+  const ref = sources.get(l.copyFrom.stack)!;
+  const model = ref.getOutput("locales").apply((all: Record<string, { servedModel?: string }> | undefined) => {
+    const served = all?.[l.locale]?.servedModel;
+    if (!served) throw new Error(`copyFrom: stack ${l.copyFrom.stack} exports no served model for ${l.locale} (locales.${l.locale}.servedModel); deploy the locale there first.`);
+    return served;
+  });
+  return new LocaleReplica(
+    `speech-${l.locale.toLowerCase()}`,
+    {
+      speech: connection,
+      resourceId: speech.resourceId,
+      source: { speech: { endpoint: ref.requireOutput("speechEndpoint") as pulumi.Output<string>, keyConfig: config.sourceKeyConfig }, resourceId: ref.requireOutput("speechResourceId") as pulumi.Output<string>, model },
+      config: l,
+      tuning: config.tuning,
+    },
+    { dependsOn },
+  );
+});
+
 export const speechEndpoint = speech.endpoint;
 export const speechRegion = speech.region;
 export const speechResourceId = speech.resourceId;
@@ -50,20 +78,35 @@ export const speechResourceId = speech.resourceId;
 export const speechPrincipalId = speech.principalId.apply((id) => id ?? null);
 /** Only when local (key) auth is on or an existing key was configured; always a secret. */
 export const speechKey = speech.key;
-export const storageAccountName = store.accountName;
-export const blobEndpoint = store.blobEndpoint;
-export const containers = store.containerNames;
-export const containerUrls = store.containerUrls;
-/** Per locale: what applications need (endpoint id and URL) and the dates that end a model's usefulness. */
-export const locales = Object.fromEntries(
-  config.locales.map((l, i) => [
+export const storageAccountName = store?.accountName ?? null;
+export const blobEndpoint = store?.blobEndpoint ?? null;
+export const containers = store?.containerNames ?? null;
+export const containerUrls = store?.containerUrls ?? null;
+/**
+ * Per locale: what applications need (endpoint id and URL), the dates that end a model's usefulness, and the model
+ * the endpoint serves (what a stack with `copyFrom` copies).
+ */
+export const locales = Object.fromEntries([
+  ...config.locales.map((l, i) => [
     l.locale,
     {
       endpointId: pipelines[i].endpointId,
       endpointUrl: pipelines[i].endpointUrl,
       modelId: pipelines[i].modelId,
+      servedModel: pipelines[i].endpoint!.servedModel,
       modelTranscriptionExpiry: pipelines[i].modelTranscriptionExpiry,
       baseModelAdaptationExpiry: pipelines[i].baseModelAdaptationExpiry,
     },
   ]),
-);
+  ...config.copiedLocales.map((l, i) => [
+    l.locale,
+    {
+      endpointId: replicas[i].endpointId,
+      endpointUrl: replicas[i].endpointUrl,
+      modelId: replicas[i].modelId,
+      servedModel: replicas[i].endpoint.servedModel,
+      copiedFrom: replicas[i].sourceModel,
+      modelTranscriptionExpiry: replicas[i].modelTranscriptionExpiry,
+    },
+  ]),
+]);

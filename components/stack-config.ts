@@ -65,6 +65,19 @@ export interface LocaleConfig {
   expiryWarningDays?: number; // default 60
 }
 
+/**
+ * A locale served from a model trained in another stack (region migration, or a second serving region): a
+ * ModelCopy from that stack's served model and an Endpoint here; nothing trains in this stack.
+ */
+export interface CopiedLocaleConfig {
+  locale: string;
+  displayName?: string;
+  /** stack: the source stack ("<org>/<project>/<stack>"), read with a StackReference; waitMinutes: the copy's wait budget (default 60) */
+  copyFrom: { stack: string; waitMinutes?: number };
+  endpoint?: LocaleConfig["endpoint"];
+  expiryWarningDays?: number;
+}
+
 /** Settings for creating the Speech resource (resource group, region and store are wired by the program). */
 export type SpeechSettings = Omit<SpeechAccountArgs, "resourceGroupName" | "location" | "trainingDataStore" | "tags">;
 export type StorageSettings = Omit<TrainingDataStoreArgs, "resourceGroupName" | "location" | "tags">;
@@ -79,7 +92,12 @@ export interface StackConfig {
   storage: StorageSettings;
   /** Use this blob service instead of creating a TrainingDataStore (a platform team's account, or Azurite). */
   existingStorage?: ExistingTrainingDataStoreArgs;
+  /** Locales trained in this stack. */
   locales: LocaleConfig[];
+  /** Locales copied from another stack (`copyFrom`). */
+  copiedLocales: CopiedLocaleConfig[];
+  /** The config key holding the source Speech resource's key for copies, when set ("sourceSpeechKey"); else Microsoft Entra ID. */
+  sourceKeyConfig?: string;
   /** Poll and retry knobs for every Custom Speech resource (never a change of a resource). */
   tuning?: Tuning;
 }
@@ -105,7 +123,7 @@ export const CONFIG_KEYS = [
   "existingSpeech", "existingSpeechKey",
   "storageAccountName", "storageSku", "containers", "dataLifecycle", "storagePublicNetworkAccess",
   "storageNetworkDefaultAction", "storageIpRules", "dataReaders", "dataContributors", "existingStorage",
-  "locales", "tuning",
+  "locales", "tuning", "sourceSpeechKey",
 ] as const;
 
 /** What the loader needs from `pulumi.Config` (which satisfies it). Values are raw strings; objects are JSON. */
@@ -183,7 +201,10 @@ function under<T>(key: string, f: () => T): T {
 }
 
 const PRINCIPAL_KEYS = ["principalId", "principalType"] as const;
-const LOCALE_KEYS = ["locale", "displayName", "datasets", "baseModel", "training", "evaluation", "endpoint", "expiryWarningDays"] as const;
+const LOCALE_KEYS = ["locale", "displayName", "datasets", "baseModel", "training", "evaluation", "endpoint", "expiryWarningDays", "copyFrom"] as const;
+const COPIED_LOCALE_KEYS = ["locale", "displayName", "copyFrom", "endpoint", "expiryWarningDays"] as const;
+/** "<org>/<project>/<stack>" (or "<project>/<stack>", or a bare stack name), as `pulumi.StackReference` takes it. */
+const STACK_NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/;
 const DATASET_KEYS = ["name", "kind", "contentUrl", "manifest", "file", "contentHash", "waitMinutes"] as const;
 const WAIT = within(WAIT_MINUTES);
 const DAYS = (min: number) => number(min, 36500, { integer: true });
@@ -193,9 +214,38 @@ function fields(where: string, value: Record<string, unknown>, rules: Record<str
   for (const [k, rule] of Object.entries(rules)) if (value[k] !== undefined) ensure(`${where}.${k}`, value[k], rule);
 }
 
+function validateEndpoint(value: unknown, where: string): void {
+  if (value === undefined) return;
+  fields(where, section(value, where, ["displayName", "loggingEnabled", "waitMinutes", "adoptId"]), {
+    displayName: string({ maxLength: 256 }),
+    loggingEnabled: boolean,
+    waitMinutes: WAIT,
+    adoptId: uuid,
+  });
+}
+
+/** A locale served from another stack's model: nothing of training may be set. */
+export function validateCopiedLocale(value: unknown, where: string): CopiedLocaleConfig {
+  const l = section<CopiedLocaleConfig>(value, where, COPIED_LOCALE_KEYS);
+  ensure(`${where}.locale`, l.locale, locale);
+  fields(where, l as unknown as Record<string, unknown>, { displayName: string({ maxLength: 256 }), expiryWarningDays: DAYS(1) });
+  const c = section<CopiedLocaleConfig["copyFrom"]>(l.copyFrom, `${where}.copyFrom`, ["stack", "waitMinutes"]);
+  ensure(`${where}.copyFrom.stack`, c.stack, (v) => (typeof v === "string" && STACK_NAME.test(v) ? undefined : 'a stack name such as "<org>/custom-speech/prod"'));
+  fields(`${where}.copyFrom`, c as Record<string, unknown>, { waitMinutes: WAIT });
+  validateEndpoint(l.endpoint, `${where}.endpoint`);
+  return l;
+}
+
+/** Whether a locale entry copies its model from another stack. */
+const copies = (value: unknown): boolean => typeof value === "object" && value !== null && "copyFrom" in value;
+
 /** Validates one locale entry; `where` is e.g. `locales[0]`. Unknown keys are errors at every level. */
 export function validateLocale(value: unknown, where: string): LocaleConfig {
   const l = section<LocaleConfig>(value, where, LOCALE_KEYS);
+  if (copies(l)) {
+    const training = ["datasets", "baseModel", "training", "evaluation"].filter((k) => k in l);
+    throw new ValidationError(`${where}.copyFrom`, `${where} copies its model (copyFrom), so it cannot also train: remove ${training.join(", ")}.`);
+  }
   ensure(`${where}.locale`, l.locale, locale);
   fields(where, l as unknown as Record<string, unknown>, { displayName: string({ maxLength: 256 }), expiryWarningDays: DAYS(1) });
   if (!Array.isArray(l.datasets) || l.datasets.length === 0) throw new ValidationError(`${where}.datasets`, `${where}.datasets must list at least one dataset.`);
@@ -237,14 +287,7 @@ export function validateLocale(value: unknown, where: string): LocaleConfig {
       waitMinutes: WAIT,
     });
   }
-  if (l.endpoint !== undefined) {
-    fields(`${where}.endpoint`, section(l.endpoint, `${where}.endpoint`, ["displayName", "loggingEnabled", "waitMinutes", "adoptId"]), {
-      displayName: string({ maxLength: 256 }),
-      loggingEnabled: boolean,
-      waitMinutes: WAIT,
-      adoptId: uuid,
-    });
-  }
+  validateEndpoint(l.endpoint, `${where}.endpoint`);
   return l;
 }
 
@@ -340,14 +383,20 @@ export function loadStackConfig(reader: ConfigReader, keys?: readonly string[]):
     return t;
   });
 
-  const locales = (under("locales", () => list(reader, "locales")) ?? []).map((l, i) => under("locales", () => validateLocale(l, `locales[${i}]`)));
-  const seen = locales.map((l) => l.locale);
+  const entries = under("locales", () => list(reader, "locales")) ?? [];
+  const locales = entries.flatMap((l, i) => (copies(l) && !trainsToo(l) ? [] : [under("locales", () => validateLocale(l, `locales[${i}]`))]));
+  const copiedLocales = entries.flatMap((l, i) => (copies(l) && !trainsToo(l) ? [under("locales", () => validateCopiedLocale(l, `locales[${i}]`))] : []));
+  const seen = [...locales, ...copiedLocales].map((l) => l.locale);
   const twice = seen.find((l, i) => seen.indexOf(l) !== i);
   if (twice) throw new ConfigError("locales", `"${twice}" appears twice; use one entry per locale.`);
   checkDatasetLimit(speech, locales);
 
-  return { region, resourceGroupName: str(reader, "resourceGroupName"), tags, speech, storage, existingStorage, locales, tuning };
+  const sourceKeyConfig = reader.getSecret("sourceSpeechKey") ? "sourceSpeechKey" : undefined;
+  return { region, resourceGroupName: str(reader, "resourceGroupName"), tags, speech, storage, existingStorage, locales, copiedLocales, sourceKeyConfig, tuning };
 }
+
+/** An entry with copyFrom and training keys is reported by validateLocale (it names the keys to remove). */
+const trainsToo = (l: unknown): boolean => ["datasets", "baseModel", "training", "evaluation"].some((k) => k in (l as object));
 
 const EXISTING_SPEECH_KEYS = ["endpoint", "region", "resourceId", "principalId", "sku"] as const;
 

@@ -22,6 +22,8 @@ export interface StateResource {
   /** Reasons of a partial failure: the next `up` forces an update. */
   initErrors?: string[];
   protect?: boolean;
+  /** Read, not managed (a StackReference): refreshed by reading, and deleting it only drops it (step.go DeleteStep ~L660). */
+  external?: boolean;
   /** Top-level keys whose values are secret. */
   secretInputs: string[];
   secretOutputs: string[];
@@ -76,6 +78,7 @@ export class Checkpoint {
       outputs: this.sealed(r.outputs, r.secretOutputs),
       ...(r.parent && { parent: r.parent }),
       ...(r.protect && { protect: true }),
+      ...(r.external && { external: true }),
       ...(r.delete && { delete: true }),
       dependencies: r.dependencies,
       ...(r.propertyDependencies && { propertyDependencies: r.propertyDependencies }),
@@ -124,6 +127,7 @@ export class Checkpoint {
         delete: r.delete,
         initErrors: r.initErrors,
         protect: r.protect,
+        external: r.external,
         secretInputs: inputs.secret,
         secretOutputs: outputs.secret,
       };

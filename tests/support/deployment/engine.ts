@@ -8,7 +8,7 @@
 import { canonicalJson } from "../../../components/custom-speech/spec";
 import { fakeAzureInvoke, fakeAzureResource } from "../azure-fakes";
 import { Checkpoint, type StateResource } from "./checkpoint";
-import { ProgramHost, type Program, type RegisterRequest } from "./program";
+import { ProgramHost, type Program, type ReadRequest, type RegisterRequest } from "./program";
 import { ProviderCallError, ProviderServer, SECRET_SIG, type DiffOutcome, type Props } from "./provider-server";
 
 export type StepOp = "same" | "create" | "update" | "replace" | "delete" | "refresh" | "discard";
@@ -55,10 +55,13 @@ export interface DeploymentOptions {
   cwd: string;
   /** Modules the program imports, loaded into the next run's language host ahead of time (speed only). */
   preload?: string[];
+  /** Other stacks a `pulumi.StackReference` may name ("<org>/<project>/<stack>"): their last stack outputs. */
+  stacks?: Record<string, { stackOutputs(): { outputs: Props; secretOutputs: string[] } }>;
 }
 
 const DYNAMIC = "pulumi-nodejs:dynamic/";
 const STACK_TYPE = "pulumi:pulumi:Stack";
+const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 const isDynamic = (type: string) => type.startsWith(DYNAMIC);
 const isSecret = (v: unknown): v is { value: unknown } => typeof v === "object" && v !== null && (v as Props)[SECRET_SIG.key] === SECRET_SIG.value;
 
@@ -146,6 +149,12 @@ export class Deployment {
     return this.run("destroy", {});
   }
 
+  /** The stack outputs of the last `up` (what a StackReference to this stack reads), secrets unwrapped. */
+  stackOutputs(): { outputs: Props; secretOutputs: string[] } {
+    const stack = this.checkpoint.resources.find((r) => r.type === STACK_TYPE);
+    return { outputs: stack?.outputs ?? {}, secretOutputs: stack?.secretOutputs ?? [] };
+  }
+
   /** URN of the live resource with this name (and type, when names repeat). */
   urnOf(name: string, type?: string): string {
     const hits = this.checkpoint.resources.filter((r) => r.name === name && !r.delete && (type === undefined || r.type === type));
@@ -231,6 +240,7 @@ class Run {
         { program: this.options.program, project: this.options.project, stack: this.options.stack, preview: this.preview, config: values, secretKeys, cwd: this.options.cwd },
         {
           register: (req) => this.register(req),
+          read: (req) => this.read(req),
           invoke: async (req) => fakeAzureInvoke(req.tok, req.args),
           outputs: (urn, outputs) => this.registerOutputs(urn, outputs),
           log: (severity, message, urn) => this.diagnostics.push({ severity: severities[severity] ?? "info", message, urn }),
@@ -261,10 +271,44 @@ class Run {
   }
 
   /** The parent's full qualified type, unless it is the root stack (pkg/resource/deploy/deployment.go generateURN). */
-  private urn(req: RegisterRequest): string {
+  private urn(req: Pick<RegisterRequest, "type" | "name" | "parent">): string {
     const parentType = req.parent ? req.parent.split("::")[2] : "";
     const type = parentType && parentType !== STACK_TYPE ? `${parentType}$${req.type}` : req.type;
     return `urn:pulumi:${this.options.stack}::${this.options.project}::${type}::${req.name}`;
+  }
+
+  /**
+   * One ReadResource. Only the builtin StackReference is served: its outputs are the named stack's outputs, its
+   * secret ones listed in secretOutputNames (pkg/resource/deploy/builtins.go readStackReference); the state
+   * records it as external (step.go ReadStep), in previews too the values are real.
+   */
+  private async read(req: ReadRequest): Promise<{ urn: string; object: Props }> {
+    const urn = this.urn(req);
+    if (req.type !== STACK_REFERENCE_TYPE) throw this.fail(new Error(`${urn}: the deployment driver reads only StackReference resources`));
+    const name = String(req.props.name ?? req.id);
+    const stack = this.options.stacks?.[name];
+    if (!stack) throw this.fail(new Error(`${urn}: unknown stack "${name}" (the driver knows ${Object.keys(this.options.stacks ?? {}).join(", ") || "none"})`));
+    this.operated.add(urn);
+    const { outputs, secretOutputs } = stack.stackOutputs();
+    const secretOutputNames = [...secretOutputs].sort();
+    const wrapped = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, secretOutputs.includes(k) ? { [SECRET_SIG.key]: SECRET_SIG.value, value: v } : v]));
+    const state: StateResource = {
+      urn,
+      type: req.type,
+      name: req.name,
+      custom: true,
+      id: name,
+      external: true,
+      parent: req.parent || undefined,
+      dependencies: [],
+      inputs: { name },
+      outputs: { name, outputs, secretOutputNames },
+      secretInputs: [],
+      // Nested secrets: the whole map is sealed when any of its values is secret.
+      secretOutputs: secretOutputNames.length ? ["outputs"] : [],
+    };
+    this.record({ op: this.old.live(urn) ? "same" : "create", urn, type: req.type, name: req.name }, state, this.old.live(urn));
+    return { urn, object: { name, outputs: wrapped, secretOutputNames } };
   }
 
   /** One RegisterResource: the step generator's choice, then the step (pkg/resource/deploy/step_generator.go). */
@@ -451,7 +495,7 @@ class Run {
     try {
       if (r.protect) throw new Error(`${r.urn} is protected: set protect to false (and run up) before it can be deleted`);
       // Delete sends the stored outputs, and the stored inputs as old inputs (step.go DeleteStep.Apply).
-      if (r.custom && isDynamic(r.type)) await (await this.server()).delete({ id: r.id!, outputs: r.outputs }, r.inputs, r.urn);
+      if (r.custom && isDynamic(r.type) && !r.external) await (await this.server()).delete({ id: r.id!, outputs: r.outputs }, r.inputs, r.urn);
       this.next.resources.splice(this.next.resources.indexOf(r), 1);
       this.steps.push(step);
     } catch (e) {
@@ -472,6 +516,11 @@ class Run {
       [...this.next.resources].map(async (r) => {
         if (!r.custom) return;
         const step: Step = { op: "refresh", urn: r.urn, type: r.type, name: r.name };
+        if (r.type === STACK_REFERENCE_TYPE) {
+          const stack = this.options.stacks?.[String(r.id)];
+          if (stack) r.outputs = { ...r.outputs, outputs: stack.stackOutputs().outputs };
+          return void this.steps.push(step);
+        }
         if (!isDynamic(r.type)) return void this.steps.push(step);
         try {
           const p = await this.server();

@@ -17,7 +17,7 @@ export interface HostRun {
 /** Messages between the driver (parent) and this host. */
 export type ToHost = { type: "preload"; modules: string[] } | { type: "run"; run: HostRun } | { type: "reply"; seq: number; result?: any; error?: string };
 export type FromHost =
-  | { type: "call"; seq: number; method: "register" | "invoke"; request: any }
+  | { type: "call"; seq: number; method: "register" | "invoke" | "read"; request: any }
   | { type: "outputs"; urn: string; outputs: any }
   | { type: "log"; severity: number; message: string; urn: string }
   | { type: "ready" }
@@ -27,7 +27,7 @@ const send = (m: FromHost) => process.send!(m);
 let seq = 0;
 const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
 
-function call(method: "register" | "invoke", request: any): Promise<any> {
+function call(method: "register" | "invoke" | "read", request: any): Promise<any> {
   const id = ++seq;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
@@ -87,7 +87,14 @@ async function run(r: HostRun): Promise<void> {
         resp.setReturn(structpb.Struct.fromJavaScript(await call("invoke", { tok: req.getTok(), args: req.getArgs()?.toJavaScript() ?? {} })));
         return resp;
       }),
-    readResource: (req: any, cb: any) => cb(new Error(`the deployment driver does not read ${req.getType()} resources`)),
+    readResource: (req: any, cb: any) =>
+      respond(cb, async () => {
+        const result = await call("read", { type: req.getType(), name: req.getName(), id: req.getId(), parent: req.getParent(), props: req.getProperties()?.toJavaScript() ?? {} });
+        const resp = new resourcePb.ReadResourceResponse();
+        resp.setUrn(result.urn);
+        resp.setProperties(structpb.Struct.fromJavaScript(result.object));
+        return resp;
+      }),
   });
   const engine = {
     log: (req: any, cb: any) => {

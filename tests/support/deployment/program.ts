@@ -8,6 +8,14 @@ import type { FromHost, HostRun, ToHost } from "./program-host";
 /** A program file (index.ts), or a module's exported function that declares resources (a component under test). */
 export type Program = HostRun["program"];
 
+export interface ReadRequest {
+  type: string;
+  name: string;
+  id: string;
+  parent: string;
+  props: Record<string, any>;
+}
+
 export interface RegisterRequest {
   type: string;
   name: string;
@@ -23,6 +31,8 @@ export interface RegisterRequest {
 export interface ProgramHandlers {
   register(req: RegisterRequest): Promise<{ urn: string; id: string; object: Record<string, any> }>;
   invoke(req: { tok: string; args: Record<string, any> }): Promise<Record<string, any>>;
+  /** ReadResource: a resource the program reads, not manages (a StackReference). */
+  read(req: ReadRequest): Promise<{ urn: string; object: Record<string, any> }>;
   outputs(urn: string, outputs: Record<string, any>): void;
   log(severity: number, message: string, urn: string): void;
 }
@@ -70,7 +80,7 @@ export class ProgramHost {
       let done = false;
       child.on("message", (m: FromHost) => {
         if (m.type === "call") {
-          const answer = m.method === "register" ? handlers.register(m.request) : handlers.invoke(m.request);
+          const answer = m.method === "register" ? handlers.register(m.request) : m.method === "read" ? handlers.read(m.request) : handlers.invoke(m.request);
           answer.then(
             (result) => send({ type: "reply", seq: m.seq, result }),
             (e: Error) => send({ type: "reply", seq: m.seq, error: e.message }),

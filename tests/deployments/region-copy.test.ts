@@ -1,0 +1,124 @@
+// Two stacks on the driver: the sandbox stack trains and serves in eastus; a serving stack in swedencentral (no
+// training hardware: inferenceOnly) copies the source's served model through a StackReference and serves it.
+// Each test starts from the state the last one left.
+import * as path from "path";
+import { SpeechClient } from "../../components/speech-api";
+import { Deployment } from "../support/deployment";
+import { FAST_TUNING, PROJECT, ROOT, entitiesOf, opsOf, requestsSince, sandboxStack, type SandboxStack } from "../support/sandbox-stack";
+
+const SOURCE_STACK = "organization/custom-speech/sandbox";
+let s: SandboxStack;
+let target: Deployment;
+const id = (self: string) => self.split("?")[0].split("/").pop()!;
+const serving = () => new SpeechClient({ endpoint: s.emu.resources.serving.endpoint, key: "serve-key" }, { rateLimit: false });
+
+beforeAll(async () => {
+  s = await sandboxStack({
+    emulator: {
+      resources: [
+        { name: "speech", region: "eastus", key: "local-key", subscriptionId: "sub-train", resourceGroup: "rg-train" },
+        { name: "serving", region: "swedencentral", key: "serve-key", subscriptionId: "sub-serve", resourceGroup: "rg-serve" },
+      ],
+    },
+  });
+  const r = s.emu.resources.serving;
+  target = new Deployment({
+    program: { file: path.join(ROOT, "index.ts") },
+    project: PROJECT,
+    stack: "serving",
+    cwd: s.dir,
+    config: {
+      region: "swedencentral",
+      inferenceOnly: true,
+      existingSpeech: { endpoint: r.endpoint, region: r.region, resourceId: r.resourceId },
+      existingSpeechKey: r.key,
+      sourceSpeechKey: s.emu.resources.speech.key,
+      locales: [{ locale: "en-US", copyFrom: { stack: SOURCE_STACK }, endpoint: { displayName: "callcenter-en-US-sweden" } }],
+      tuning: FAST_TUNING,
+    },
+    secretConfig: ["existingSpeechKey", "sourceSpeechKey"],
+    stacks: { [SOURCE_STACK]: s.deployment },
+  });
+}, 60_000);
+afterAll(async () => {
+  target?.close();
+  await s?.stop();
+});
+
+describe("a serving stack in another region, copying from the training stack", () => {
+  let endpointId: string;
+  let endpointUrl: string;
+  let firstCopy: string;
+
+  test("the source trains and serves; the target copies the served model and its endpoint serves the copy", async () => {
+    expect((await s.deployment.up()).error).toBeUndefined();
+    const sourceModel = s.deployment.stackOutputs().outputs.locales["en-US"].servedModel;
+    const r = await target.up();
+    expect(r.error).toBeUndefined();
+    const ops = opsOf(r);
+    for (const part of ["project", "copy", "endpoint"]) expect(ops[`speech-en-us-${part}`]).toBe("create");
+    expect(ops["speech-en-us-model"]).toBeUndefined(); // nothing trains here
+    const out = r.outputs.locales["en-US"];
+    expect(out.copiedFrom).toBe(sourceModel);
+    const endpoint = await serving().getEndpoint(out.endpointId);
+    expect(endpoint.model?.self).toBe(out.servedModel);
+    expect(id(endpoint.model!.self)).toBe(out.modelId);
+    expect(endpoint.links?.webSocket).toContain("wss://swedencentral.stt.speech.microsoft.com/");
+    const copy = await serving().getModel(out.modelId);
+    expect(copy).toMatchObject({ status: "Succeeded", locale: "en-US" });
+    expect(copy.customProperties?.["pulumi-resource"]).toBe(`${PROJECT}/serving/ModelCopy/speech-en-us-copy`);
+    expect(await entitiesOf(serving(), "serving")).toEqual({ projects: 1, datasets: 0, models: 1, evaluations: 0, endpoints: 1 });
+    // The source key reaches the provider from the target's config only: never the state in plaintext.
+    expect(target.checkpoint.serialize()).not.toContain(s.emu.resources.speech.key);
+    [endpointId, endpointUrl, firstCopy] = [out.endpointId, out.endpointUrl, out.modelId];
+  });
+
+  test("a preview and an up of the target with nothing changed make no Speech call and change nothing", async () => {
+    const mark = s.emu.requestLog.length;
+    const preview = await target.preview();
+    expect(preview.error).toBeUndefined();
+    expect(new Set(Object.values(opsOf(preview)))).toEqual(new Set(["same"]));
+    expect(requestsSince(s.emu, mark)).toHaveLength(0);
+    const up = await target.up();
+    expect(new Set(Object.values(opsOf(up)))).toEqual(new Set(["same"]));
+    expect(requestsSince(s.emu, mark, { writes: true })).toHaveLength(0);
+  });
+
+  test("the source retrains: the next target up copies the new model, swaps the endpoint in place and deletes the old copy", async () => {
+    s.emu.setScenario({ customModelWordErrorRate: 5.5 }); // the new model passes the gate against the served one
+    await s.changeData("product-names", "contoso speech retrain");
+    expect((await s.deployment.up()).error).toBeUndefined();
+    const newSource = s.deployment.stackOutputs().outputs.locales["en-US"].servedModel;
+
+    const preview = await target.preview();
+    expect(opsOf(preview)).toMatchObject({ "speech-en-us-copy": "replace", "speech-en-us-endpoint": "update" });
+    const mark = s.emu.requestLog.length;
+    const r = await target.up();
+    expect(r.error).toBeUndefined();
+    expect(opsOf(r)).toMatchObject({ "speech-en-us-copy": "replace,delete", "speech-en-us-endpoint": "update" });
+    const out = r.outputs.locales["en-US"];
+    expect(out.copiedFrom).toBe(newSource);
+    expect(out.endpointId).toBe(endpointId);
+    expect(out.endpointUrl).toBe(endpointUrl);
+    expect(out.modelId).not.toBe(firstCopy);
+    expect((await serving().getEndpoint(endpointId)).model?.self).toBe(out.servedModel);
+    await expect(serving().getModel(firstCopy)).rejects.toMatchObject({ statusCode: 404 });
+    // The swap happened before the old copy was deleted (create-before-delete, dependents first).
+    const writes = requestsSince(s.emu, mark, { writes: true }).map((w) => `${w.method} ${w.path.split("?")[0]}`);
+    expect(writes.findIndex((w) => w.startsWith("PATCH /speechtotext/endpoints/"))).toBeLessThan(writes.indexOf(`DELETE /speechtotext/models/${firstCopy}`));
+    expect(writes.filter((w) => w.endsWith(":copy"))).toHaveLength(1);
+    expect(await entitiesOf(serving(), "serving")).toMatchObject({ models: 1, endpoints: 1 });
+  });
+
+  test("destroying the target removes its entities and leaves the source untouched", async () => {
+    const before = await entitiesOf(s.client());
+    const served = s.deployment.stackOutputs().outputs.locales["en-US"];
+    const r = await target.destroy();
+    expect(r.error).toBeUndefined();
+    expect(target.checkpoint.resources).toHaveLength(0);
+    expect(await entitiesOf(serving(), "serving")).toEqual({ projects: 0, datasets: 0, models: 0, evaluations: 0, endpoints: 0 });
+    expect((await serving().listProjects()).length).toBe(0); // no journal left either
+    expect(await entitiesOf(s.client())).toEqual(before);
+    expect((await s.client().getEndpoint(served.endpointId)).model?.self).toBe(served.servedModel);
+  });
+});
