@@ -1,0 +1,119 @@
+// `npm run migrate -- --from <endpoint> --to <endpoint> --from-resource-id <arm id> --to-resource-id <arm id> …`:
+// copy custom models (and optionally their projects and endpoints) to another Speech resource, print the mapping
+// and write it as JSON. Exit codes: 0 done, 1 some items failed (listed), 2 usage, 3 cannot reach or authorize.
+import * as fs from "fs";
+import { Command, CommanderError } from "commander";
+import { Presets, SingleBar } from "cli-progress";
+import { MigrationAccessError, mappingTable, migrateRegion, type MigrationEvent } from "../components/region-migration";
+import { ValidationError, ensure, httpsOrLoopbackUrl, speechResourceId, uuid } from "../components/domain";
+import { redact } from "../components/speech-api";
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, access: 3 } as const;
+
+interface CliOptions {
+  from: string;
+  to: string;
+  fromResourceId: string;
+  toResourceId: string;
+  fromKey?: string;
+  toKey?: string;
+  models?: string;
+  projects?: boolean;
+  endpoints?: boolean;
+  dryRun?: boolean;
+  json?: string;
+  state: string;
+  concurrency: string;
+  progress: boolean;
+}
+
+function buildProgram(): Command {
+  return new Command("migrate")
+    .description(
+      "Copy custom speech models from one Speech resource to another (e.g. in another region), optionally with their projects and endpoints. " +
+        "Keys come from --from-key/--to-key or $SPEECH_FROM_KEY/$SPEECH_TO_KEY; without a key, Microsoft Entra ID (DefaultAzureCredential), " +
+        "which needs Cognitive Services Speech Contributor on both resources.",
+    )
+    .requiredOption("--from <endpoint>", "source Speech endpoint, e.g. https://<name>.cognitiveservices.azure.com")
+    .requiredOption("--to <endpoint>", "target Speech endpoint")
+    .requiredOption("--from-resource-id <arm id>", "ARM id of the source Speech resource (the target authorizes it)")
+    .requiredOption("--to-resource-id <arm id>", "ARM id of the target Speech resource")
+    .option("--from-key <key>", "source key (else $SPEECH_FROM_KEY, else Entra ID)")
+    .option("--to-key <key>", "target key (else $SPEECH_TO_KEY, else Entra ID)")
+    .option("--models <ids>", "comma-separated source model ids (default: every trained custom model)")
+    .option("--projects", "recreate the models' projects in the target")
+    .option("--endpoints", "recreate the endpoints that serve the models, serving the copies")
+    .option("--dry-run", "print what would happen; write nothing")
+    .option("--json <file>", "write the mapping as JSON to this file")
+    .option("--state <file>", "where copies in flight are recorded, so a rerun resumes them", "migrate-region.state.json")
+    .option("--concurrency <n>", "copies in flight at once", "4")
+    .option("--no-progress", "no progress bar (it is also off when stderr is not a terminal)");
+}
+
+function reporter(stream: NodeJS.WriteStream | undefined): { onEvent: (e: MigrationEvent) => void; stop: () => void } {
+  let bar: SingleBar | undefined;
+  let done = 0;
+  return {
+    onEvent(e) {
+      if (e.type === "planned" && stream) {
+        bar = new SingleBar({ stream, format: "models [{bar}] {value}/{total} | {last}", hideCursor: true }, Presets.shades_classic);
+        bar.start(e.models, 0, { last: "" });
+      } else if (e.type === "done" || e.type === "failed") {
+        bar?.update(++done, { last: `${e.model}: ${e.type === "done" ? e.status : "failed"}` });
+        if (!stream) process.stderr.write(`${e.model}: ${e.type === "done" ? e.status : `failed: ${e.message}`}\n`);
+      }
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const program = buildProgram().exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let o: CliOptions;
+  try {
+    o = program.parse(argv, { from: "user" }).opts<CliOptions>();
+    ensure("--from", o.from, httpsOrLoopbackUrl());
+    ensure("--to", o.to, httpsOrLoopbackUrl());
+    ensure("--from-resource-id", o.fromResourceId, speechResourceId);
+    ensure("--to-resource-id", o.toResourceId, speechResourceId);
+    for (const id of o.models?.split(",") ?? []) ensure("--models", id.trim(), uuid);
+    if (!/^[1-9][0-9]*$/.test(o.concurrency)) throw new ValidationError("--concurrency", `--concurrency must be a whole number ≥ 1; got ${o.concurrency}`);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e instanceof ValidationError) {
+      process.stderr.write(`error: ${e.message}\n(see --help)\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  const secrets = [o.fromKey, o.toKey, env.SPEECH_FROM_KEY, env.SPEECH_TO_KEY];
+  const progress = reporter(o.progress && process.stderr.isTTY ? process.stderr : undefined);
+  try {
+    const result = await migrateRegion({
+      from: { endpoint: o.from, key: o.fromKey ?? env.SPEECH_FROM_KEY },
+      to: { endpoint: o.to, key: o.toKey ?? env.SPEECH_TO_KEY },
+      fromResourceId: o.fromResourceId,
+      toResourceId: o.toResourceId,
+      models: o.models?.split(",").map((x) => x.trim()),
+      projects: o.projects,
+      endpoints: o.endpoints,
+      dryRun: o.dryRun,
+      statePath: o.state,
+      concurrency: Number(o.concurrency),
+      onEvent: progress.onEvent,
+    });
+    progress.stop();
+    process.stdout.write(`${o.dryRun ? "dry run: nothing was written\n" : ""}${mappingTable(result)}\n`);
+    if (o.json) fs.writeFileSync(o.json, JSON.stringify(result, null, 2) + "\n");
+    for (const f of result.failures) process.stderr.write(`failed: ${f.item}: ${redact(f.message, secrets)}\n`);
+    return result.failures.length ? EXIT.failed : EXIT.ok;
+  } catch (e) {
+    progress.stop();
+    process.stderr.write(`migrate failed: ${redact((e as Error).message ?? String(e), secrets)}\n`);
+    return e instanceof MigrationAccessError ? EXIT.access : EXIT.failed;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
