@@ -210,3 +210,40 @@ describe("Locale configuration", () => {
     expect(GATE_BOUNDS.minWordErrorRateImprovement).toEqual({ min: -100, max: 100 });
   });
 });
+
+describe("Locales copied from another stack (copyFrom)", () => {
+  const copied = { locale: "de-DE", copyFrom: { stack: "contoso/custom-speech/prod" }, endpoint: { displayName: "support" } };
+
+  test("a copied locale is read apart from the trained ones, and the source key comes from sourceSpeechKey", () => {
+    const c = loadStackConfig(reader({ ...minimal, locales: [locale, copied], sourceSpeechKey: "k" }));
+    expect(c.locales.map((l) => l.locale)).toEqual(["en-US"]);
+    expect(c.copiedLocales).toEqual([copied]);
+    expect(c.sourceKeyConfig).toBe("sourceSpeechKey");
+    expect(loadStackConfig(reader({ ...minimal, locales: [copied] })).sourceKeyConfig).toBeUndefined();
+  });
+
+  test("the worked serving stack file reads: inferenceOnly in a region without training hardware, two copied locales", () => {
+    const c = loadStackConfig(reader(stackValues("prod-swedencentral")));
+    expect(c.locales).toEqual([]);
+    expect(c.copiedLocales.map((l) => [l.locale, l.copyFrom.stack])).toEqual([
+      ["en-US", "contoso/custom-speech/prod"],
+      ["de-DE", "contoso/custom-speech/prod"],
+    ]);
+    expect(() => loadStackConfig(reader({ ...stackValues("prod-swedencentral"), inferenceOnly: "false" }))).toThrow(/Stack config "region".*swedencentral/);
+  });
+
+  test.each([
+    [{ ...copied, datasets: locale.datasets, training: locale.training }, /locales\[0\] copies its model \(copyFrom\), so it cannot also train: remove datasets, training/],
+    [{ ...copied, copyFrom: { stack: "contoso/custom-speech/prod", wait: 5 } }, /locales\[0\]\.copyFrom has an unknown key "wait"/],
+    [{ ...copied, copyFrom: { stack: "not a stack name" } }, /locales\[0\]\.copyFrom\.stack.*"<org>\/custom-speech\/prod"/],
+    [{ ...copied, copyFrom: {} }, /locales\[0\]\.copyFrom\.stack/],
+    [{ ...copied, copyFrom: { stack: "a/b/c", waitMinutes: -1 } }, /locales\[0\]\.copyFrom\.waitMinutes/],
+    [{ ...copied, endpoint: { displayName: "x", logging: true } }, /locales\[0\]\.endpoint has an unknown key "logging"/],
+  ])("a bad copied locale is refused, naming the key: %#", (entry, message) => {
+    expect(() => loadStackConfig(reader({ ...minimal, locales: [entry] }))).toThrow(message);
+  });
+
+  test("a locale both trained here and copied is refused as appearing twice", () => {
+    expect(() => loadStackConfig(reader({ ...minimal, locales: [locale, { ...copied, locale: "en-US" }] }))).toThrow(/"en-US" appears twice/);
+  });
+});

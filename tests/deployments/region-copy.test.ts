@@ -110,6 +110,36 @@ describe("a serving stack in another region, copying from the training stack", (
     expect(await entitiesOf(serving(), "serving")).toMatchObject({ models: 1, endpoints: 1 });
   });
 
+  test("an up that re-authorizes an expired authorization and dies while the copy runs is resumed by the next up: one copy", async () => {
+    s.emu.setScenario({ customModelWordErrorRate: 3 });
+    await s.changeData("product-names", "contoso speech third training");
+    expect((await s.deployment.up()).error).toBeUndefined();
+    const before = (await serving().listModels()).map((m) => id(m.self!));
+    const mark = s.emu.requestLog.length;
+    let authorizations = 0;
+    s.emu.onRequest((r) => {
+      if (r.path.includes("models:authorizecopy") && authorizations++ === 0) s.emu.expireCopyAuthorizations("serving");
+      // The provider process dies once the copy is recorded, while it waits for the copy.
+      if (r.method === "PATCH" && r.resource === "serving" && r.path.includes("/projects/")) void target.killProvider();
+    });
+    const crashed = await target.up();
+    s.emu.onRequest(undefined);
+    expect(crashed.error).toBeDefined();
+    expect(authorizations).toBe(2);
+
+    const r = await target.up();
+    expect(r.error).toBeUndefined();
+    const out = r.outputs.locales["en-US"];
+    expect(out.copiedFrom).toBe(s.deployment.stackOutputs().outputs.locales["en-US"].servedModel);
+    expect(out.endpointId).toBe(endpointId);
+    const copies = requestsSince(s.emu, mark, { method: "POST", path: /:copy$/ });
+    expect(copies.map((c) => c.status)).toEqual([400, 202]); // the expired authorization, then the one copy
+    const now = (await serving().listModels()).map((m) => id(m.self!));
+    expect(now).toEqual([out.modelId]);
+    expect(before).not.toContain(out.modelId);
+    expect((await serving().listProjects()).filter((p) => p.customProperties?.["pulumi-managed"] === "journal")).toHaveLength(0);
+  });
+
   test("destroying the target removes its entities and leaves the source untouched", async () => {
     const before = await entitiesOf(s.client());
     const served = s.deployment.stackOutputs().outputs.locales["en-US"];

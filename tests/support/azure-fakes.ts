@@ -12,6 +12,9 @@ export function fakePrincipalId(name: string): string {
   return `aaaaaaaa-bbbb-4ccc-8ddd-${hex}`;
 }
 
+/** Outputs of other stacks, for StackReferences under the control-plane mocks ("<org>/<project>/<stack>" → outputs). */
+export const fakeStacks: Record<string, Record<string, unknown>> = {};
+
 /** The id and outputs ARM would return for an azure-native resource created from `inputs`. */
 export function fakeAzureResource(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
   switch (type) {
@@ -32,6 +35,8 @@ export function fakeAzureResource(type: string, name: string, inputs: Record<str
       const account = inputs.accountName;
       return { id: armId(inputs, "Microsoft.Storage/storageAccounts", account), state: { ...inputs, name: account, primaryEndpoints: { blob: `https://${account}.blob.core.windows.net/` } } };
     }
+    case "pulumi:pulumi:StackReference":
+      return { id: inputs.name, state: { name: inputs.name, outputs: fakeStacks[inputs.name] ?? {}, secretOutputNames: [] } };
     case "azure-native:resources:ResourceGroup":
       return { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}`, state: { ...inputs, name: inputs.resourceGroupName } };
     default:
