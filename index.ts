@@ -13,9 +13,10 @@ import { TrainingDataStore, type TrainingDataLocation } from "./components/train
 
 const config = readStackConfig();
 const tags = { ...config.tags, "pulumi-project": pulumi.getProject(), "pulumi-stack": pulumi.getStack() };
-// A stack that only serves copies (every locale has copyFrom) has no training data and so no store; a stack with
-// no locales yet gets its store first, so that data can be synced before the locales are added.
-const trains = config.locales.length > 0 || config.copiedLocales.length === 0;
+// An inferenceOnly stack that trains no locale (it serves copies) has no training data and so no store. Any other
+// stack has one, also before its first locale is added, so that data can be synced first.
+const inferenceOnly = config.speech.mode === "create" ? config.speech.settings.inferenceOnly : config.speech.existing.inferenceOnly;
+const trains = !inferenceOnly || config.locales.length > 0;
 // A resource group only when this stack creates Azure resources (the sandbox creates none).
 const createsAzureResources = config.speech.mode === "create" || (trains && !config.existingStorage);
 const group: pulumi.Input<string> | undefined =

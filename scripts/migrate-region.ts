@@ -50,7 +50,7 @@ function buildProgram(): Command {
     .option("--no-progress", "no progress bar (it is also off when stderr is not a terminal)");
 }
 
-function reporter(stream: NodeJS.WriteStream | undefined): { onEvent: (e: MigrationEvent) => void; stop: () => void } {
+function reporter(stream: NodeJS.WriteStream | undefined, clean: (text: string) => string): { onEvent: (e: MigrationEvent) => void; stop: () => void } {
   let bar: SingleBar | undefined;
   let done = 0;
   return {
@@ -60,7 +60,7 @@ function reporter(stream: NodeJS.WriteStream | undefined): { onEvent: (e: Migrat
         bar.start(e.models, 0, { last: "" });
       } else if (e.type === "done" || e.type === "failed") {
         bar?.update(++done, { last: `${e.model}: ${e.type === "done" ? e.status : "failed"}` });
-        if (!stream) process.stderr.write(`${e.model}: ${e.type === "done" ? e.status : `failed: ${e.message}`}\n`);
+        if (!stream) process.stderr.write(clean(`${e.model}: ${e.type === "done" ? e.status : `failed: ${e.message}`}\n`));
       }
     },
     stop: () => bar?.stop(),
@@ -87,7 +87,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     throw e;
   }
   const secrets = [o.fromKey, o.toKey, env.SPEECH_FROM_KEY, env.SPEECH_TO_KEY];
-  const progress = reporter(o.progress && process.stderr.isTTY ? process.stderr : undefined);
+  const progress = reporter(o.progress && process.stderr.isTTY ? process.stderr : undefined, (text) => redact(text, secrets));
   try {
     const result = await migrateRegion({
       from: { endpoint: o.from, key: o.fromKey ?? env.SPEECH_FROM_KEY },
@@ -104,7 +104,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     });
     progress.stop();
     process.stdout.write(`${o.dryRun ? "dry run: nothing was written\n" : ""}${mappingTable(result)}\n`);
-    if (o.json) fs.writeFileSync(o.json, JSON.stringify(result, null, 2) + "\n");
+    if (o.json) fs.writeFileSync(o.json, redact(JSON.stringify(result, null, 2), secrets) + "\n");
     for (const f of result.failures) process.stderr.write(`failed: ${f.item}: ${redact(f.message, secrets)}\n`);
     return result.failures.length ? EXIT.failed : EXIT.ok;
   } catch (e) {

@@ -33,7 +33,10 @@ import {
   type Outputs,
 } from "./core";
 import { modelCopySpec as spec } from "./model-copy";
-import { inputKeys, mergeBodies, type Inputs } from "./spec";
+import { canonicalJson, inputKeys, mergeBodies, type Inputs } from "./spec";
+
+/** The copy operation of a resource: its id, unless it adopted an existing model (adoptId). */
+const operationOf = (id: string, props: Inputs): string | null => (props.adoptId ? null : (props.copyOperation ?? id));
 
 /** The journal's custom property that holds the copy operation's id. */
 const OPERATION_TAG = "pulumi-copy-operation";
@@ -50,9 +53,11 @@ async function on<T>(side: "source" | "target", inputs: Inputs, what: string, f:
     // The copy procedure says which side answered (authorize: target, copy: source).
     const at = (e as { side?: "source" | "target" }).side ?? side;
     const access = accessProblem(e, at, at === "source" ? inputs.sourceSpeech.endpoint : inputs.speech.endpoint);
-    if (access) throw new Error(`${who(inputs)}: ${what}: ${access}. Service said: ${messageOf(e)}`);
+    // The status stays on the error: callers decide by it whether the service answered at all.
+    const status = { statusCode: (e as { statusCode?: number }).statusCode };
+    if (access) throw Object.assign(new Error(`${who(inputs)}: ${what}: ${access}. Service said: ${messageOf(e)}`), status);
     const hint = codes[(e as { innerCode?: string }).innerCode ?? ""] ?? (isNotFound(e) ? codes.NotFound : undefined);
-    if (hint) throw new Error(`${who(inputs)}: ${hint}. Service said: ${messageOf(e)}`);
+    if (hint) throw Object.assign(new Error(`${who(inputs)}: ${hint}. Service said: ${messageOf(e)}`), status);
     throw e;
   }
 }
@@ -93,16 +98,25 @@ async function openJournal(target: SpeechClient, inputs: Inputs): Promise<m.Proj
  */
 async function sweepInterrupted(target: SpeechClient, inputs: Inputs, sourceModel: m.CustomModel, since: string | undefined, keep: string): Promise<void> {
   if (!since) return;
-  const strays = (await target.listModels()).filter(
-    (x) =>
-      x.self &&
-      idFromSelf(x.self) !== keep &&
-      x.locale === sourceModel.locale &&
-      x.displayName === sourceModel.displayName &&
-      Date.parse(x.createdDateTime ?? "") >= Date.parse(since) &&
-      !x.customProperties?.[IDENTITY_TAG_KEYS[0]]?.includes("/ModelCopy/"),
-  );
-  for (const x of strays) await target.deleteModel(idFromSelf(x.self!)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
+  // A copy carries its source's display name and custom properties; one that has been claimed since (tagged by a
+  // ModelCopy, or by `npm run migrate`) is not a stray. Where a copy does not look like that, nothing is deleted.
+  const same = (x: m.CustomModel) => canonicalJson(x.customProperties ?? {}) === canonicalJson(sourceModel.customProperties ?? {});
+  try {
+    const strays = (await target.listModels()).filter(
+      (x) =>
+        x.self &&
+        idFromSelf(x.self) !== keep &&
+        x.locale === sourceModel.locale &&
+        x.displayName === sourceModel.displayName &&
+        same(x) &&
+        Date.parse(x.createdDateTime ?? "") >= Date.parse(since) &&
+        !x.customProperties?.[IDENTITY_TAG_KEYS[0]]?.includes("/ModelCopy/"),
+    );
+    for (const x of strays) await target.deleteModel(idFromSelf(x.self!)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
+  } catch (e) {
+    // The copy is made and tagged: a failed clean-up must not lose it from the state.
+    process.stderr.write(`${who(inputs)}: could not look for a copy left by an interrupted run: ${messageOf(e)}\n`);
+  }
 }
 
 async function closeJournal(target: SpeechClient, journal: m.Project | undefined): Promise<void> {
@@ -112,6 +126,17 @@ async function closeJournal(target: SpeechClient, journal: m.Project | undefined
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
+}
+
+/**
+ * Closes the journal of this operation, if one is left: once the engine has the operation id (a result or a partial
+ * failure), the journal has done its job, and leaving it would let a replacement with the same inputs take over
+ * an operation that belongs to this resource.
+ */
+async function closeJournalOf(target: SpeechClient, inputs: Inputs, operation: string | null): Promise<void> {
+  if (!operation) return;
+  const journal = await findJournal(target, inputs);
+  if (journal?.customProperties?.[OPERATION_TAG] === operation) await closeJournal(target, journal);
 }
 
 // ---- the steps ----
@@ -132,7 +157,18 @@ async function checkBeforeCopy(source: SpeechClient, target: SpeechClient, input
 }
 
 /** Waits for the copy operation, then tags the copy, connects it to the project and closes the journal. */
-async function complete(operation: string, inputs: Inputs, journal: m.Project | undefined): Promise<Outputs> {
+async function complete(operation: string, inputs: Inputs): Promise<Outputs> {
+  const target = clientFor(inputs);
+  try {
+    return await wait(operation, inputs);
+  } catch (e) {
+    // The engine gets the operation id with a partial failure: the journal is not needed any more.
+    if (typeof (e as { id?: unknown }).id === "string") await closeJournalOf(target, inputs, operation).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function wait(operation: string, inputs: Inputs): Promise<Outputs> {
   const source = clientFor(inputs, "sourceSpeech");
   const target = clientFor(inputs);
   const { minutes, poll } = waitOptions(spec, inputs);
@@ -141,6 +177,12 @@ async function complete(operation: string, inputs: Inputs, journal: m.Project | 
     arrived = await on("source", inputs, "waiting for the copy", () => waitForModelCopy(source, operation, poll));
   } catch (e) {
     const last = (e as { lastValue?: m.Operation }).lastValue;
+    if (isNotFound(e)) {
+      throw new Error(
+        `${who(inputs)}: the copy operation ${operation} no longer exists on the source (operations expire); ` +
+          "`pulumi refresh` drops this copy from the state, and the next `pulumi up` copies again",
+      );
+    }
     if (isDeadline(e)) {
       throw partialFailure(
         `${who(inputs)}: the copy ${operation} is still ${last?.status ?? "running"} after the ${minutes}-minute wait budget (waitMinutes); ` +
@@ -150,7 +192,6 @@ async function complete(operation: string, inputs: Inputs, journal: m.Project | 
       );
     }
     if ((e as { code?: string }).code === "CopyFailed") {
-      await closeJournal(target, journal ?? (await findJournal(target, inputs)));
       throw partialFailure(`${who(inputs)}: ${messageOf(e)}. Nothing was copied; \`pulumi up --replace\` tries again.`, operation, {
         ...outputsOf({ status: "Failed" }, inputs, null, operation),
         __provider: inputs.__provider,
@@ -161,11 +202,11 @@ async function complete(operation: string, inputs: Inputs, journal: m.Project | 
       __provider: inputs.__provider,
     });
   }
-  return finish(target, operation, arrived.id, inputs, journal);
+  return finish(target, operation, arrived.id, inputs);
 }
 
 /** Gives the copy the program's display name, description, custom properties, identity tags and project. */
-async function finish(target: SpeechClient, operation: string | null, modelId: string, inputs: Inputs, journal?: m.Project): Promise<Outputs> {
+async function finish(target: SpeechClient, operation: string | null, modelId: string, inputs: Inputs): Promise<Outputs> {
   let entity = await target.getModel(modelId);
   const managedTag = newManagedTag();
   // The copy arrives with the source's custom properties: they are replaced by the program's and the identity tags.
@@ -183,7 +224,7 @@ async function finish(target: SpeechClient, operation: string | null, modelId: s
       __provider: inputs.__provider,
     });
   }
-  await closeJournal(target, journal ?? (await findJournal(target, inputs)));
+  await closeJournalOf(target, inputs, operation);
   return outputsOf(entity, inputs, managedTag, operation);
 }
 
@@ -220,6 +261,11 @@ export const modelCopyProvider: Required<Omit<pulumi.dynamic.ResourceProvider, "
       // A run that stopped after starting this copy left its journal: wait for that copy instead of copying again.
       let journal = await findJournal(target, inputs);
       let operation = journal?.customProperties?.[OPERATION_TAG];
+      // An operation the service no longer knows (they expire) is started again.
+      if (operation && (await source.getModelCopyOperation(operation).then(() => false, (e) => (isNotFound(e) ? true : Promise.reject(e))))) {
+        await closeJournal(target, journal);
+        [journal, operation] = [undefined, undefined];
+      }
       let interrupted: { since?: string; sourceModel: m.CustomModel } | undefined;
       if (!operation) {
         const sourceModel = await checkBeforeCopy(source, target, inputs);
@@ -229,7 +275,10 @@ export const modelCopyProvider: Required<Omit<pulumi.dynamic.ResourceProvider, "
           startModelCopy({ source, target, sourceResourceId: inputs.sourceResourceId, targetResourceId: inputs.targetResourceId }, idOf(inputs.sourceModel)),
           { InvalidSourceAzureResourceId: SOURCE_ID_HINT },
         ).catch(async (e) => {
-          await closeJournal(target, journal).catch(() => undefined);
+          // Only a definite refusal means no copy started; after a lost answer the journal stays, so a rerun looks
+          // for the copy that may be under way.
+          const status = (e as { statusCode?: number }).statusCode;
+          if (status !== undefined && status < 500) await closeJournal(target, journal).catch(() => undefined);
           throw e;
         });
         operation = started.operationId;
@@ -241,7 +290,7 @@ export const modelCopyProvider: Required<Omit<pulumi.dynamic.ResourceProvider, "
           });
         });
       }
-      const outs = await complete(operation, inputs, journal);
+      const outs = await complete(operation, inputs);
       if (interrupted) await sweepInterrupted(target, inputs, interrupted.sourceModel, interrupted.since, outs.modelId);
       return { id: operation, outs };
     },
@@ -252,8 +301,8 @@ export const modelCopyProvider: Required<Omit<pulumi.dynamic.ResourceProvider, "
     async (id: string, olds: Inputs, news: Inputs) => {
       const target = clientFor(news);
       // A copy still running (or arrived but untagged) when the last `up` stopped: resume; never copy again.
-      if (!olds.modelId) return { outs: await complete(olds.copyOperation ?? id, news, undefined) };
-      if (!olds.managedTag) return { outs: await finish(target, olds.copyOperation ?? id, olds.modelId, news) };
+      if (!olds.modelId) return { outs: await complete(operationOf(id, olds)!, news) };
+      if (!olds.managedTag) return { outs: await finish(target, operationOf(id, olds), olds.modelId, news) };
       const patch = patchFor(spec, olds, news, requestContext(target));
       let entity: m.CustomModel;
       try {
@@ -264,16 +313,16 @@ export const modelCopyProvider: Required<Omit<pulumi.dynamic.ResourceProvider, "
         if (isNotFound(e)) throw new Error(`${who(news)}: the copy ${olds.modelId} no longer exists; run \`pulumi refresh\` so the next \`up\` copies again`);
         throw e;
       }
-      return { outs: outputsOf(entity, news, olds.managedTag, olds.copyOperation ?? id) };
+      return { outs: outputsOf(entity, news, olds.managedTag, operationOf(id, olds)) };
     },
   ),
 
   read: guard(
     (_id, props) => props,
     async (id: string, props: Inputs) => {
-      const operation = props.copyOperation ?? id;
+      const operation = operationOf(id, props);
       let modelId: string | undefined = props.modelId ?? undefined;
-      if (!modelId) {
+      if (!modelId && operation) {
         // Still copying when the state was written: the operation says whether the copy has arrived since.
         let op: m.Operation;
         try {
@@ -288,6 +337,7 @@ export const modelCopyProvider: Required<Omit<pulumi.dynamic.ResourceProvider, "
         }
         modelId = idFromSelf(op.result.link);
       }
+      if (!modelId) return {};
       let entity: m.CustomModel;
       try {
         entity = await clientFor(props).getModel(modelId);
@@ -304,24 +354,27 @@ export const modelCopyProvider: Required<Omit<pulumi.dynamic.ResourceProvider, "
     (_id, props) => props,
     async (id: string, props: Inputs) => {
       const target = clientFor(props);
+      const operation = operationOf(id, props);
       let modelId: string | undefined = props.modelId ?? undefined;
-      if (!modelId) {
+      if (!modelId && operation) {
         // A copy that was still running: wait for it (within the budget), so it does not arrive after the delete.
         try {
-          modelId = (await waitForModelCopy(clientFor(props, "sourceSpeech"), props.copyOperation ?? id, waitOptions(spec, props).poll)).id;
+          modelId = (await waitForModelCopy(clientFor(props, "sourceSpeech"), operation, waitOptions(spec, props).poll)).id;
         } catch (e) {
           if (!isNotFound(e) && (e as { code?: string }).code !== "CopyFailed") throw e;
         }
       }
       if (modelId) {
         try {
-          await target.deleteModel(modelId);
+          // A copy another resource has since taken over (a replacement adopting the same model) lives on.
+          const tag = (await target.getModel(modelId)).customProperties?.[MANAGED];
+          if (!tag || tag === props.managedTag) await target.deleteModel(modelId);
         } catch (e) {
           if (isInUse(e)) throw new Error(`${who(props)}: the copy ${modelId} cannot be deleted: ${spec.inUseHint}. Service said: ${messageOf(e)}`);
           if (!isNotFound(e)) throw e;
         }
       }
-      await closeJournal(target, await findJournal(target, props));
+      await closeJournalOf(target, props, operation);
     },
   ),
 };

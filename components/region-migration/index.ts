@@ -11,6 +11,7 @@ import {
   SpeechClient,
   accessProblem,
   idFromSelf,
+  isNotFound,
   startModelCopy,
   waitForModelCopy,
   type PollOptions,
@@ -18,7 +19,7 @@ import {
   type SpeechConnection,
 } from "../speech-api";
 import type * as m from "../speech-api/models";
-import { IDENTITY_TAG_KEYS } from "../custom-speech/checks";
+import { IDENTITY_TAG_KEYS, MAX_CUSTOM_PROPERTIES } from "../custom-speech/checks";
 
 export const MIGRATED_FROM = "migrated-from";
 
@@ -148,6 +149,9 @@ export async function migrateRegion(o: MigrationOptions): Promise<MigrationResul
   const wanted = o.models?.map((x) => x.toLowerCase());
   const unknown = (wanted ?? []).filter((w) => !sourceModels.some((x) => idOf(x.self) === w));
   for (const u of unknown) result.failures.push({ item: `model ${u}`, message: `no custom model ${u} on the source resource (base models cannot be copied)` });
+  for (const x of sourceModels.filter((y) => wanted?.includes(idOf(y.self)) && y.status !== "Succeeded")) {
+    result.failures.push({ item: `model ${x.displayName} (${idOf(x.self)})`, message: `it is ${x.status}: only a trained (Succeeded) model can be copied` });
+  }
   const models = sourceModels.filter((x) => x.status === "Succeeded" && (!wanted || wanted.includes(idOf(x.self))));
   o.onEvent?.({ type: "planned", models: models.length });
 
@@ -180,8 +184,11 @@ export async function migrateRegion(o: MigrationOptions): Promise<MigrationResul
     result.models.push(mapping);
     try {
       let copy = doneModels.get(key);
+      const properties = carried(model.customProperties, key);
       if (copy) mapping.status = "existing";
-      else if (!o.dryRun) {
+      else if (Object.keys(properties).length > MAX_CUSTOM_PROPERTIES) {
+        throw new Error(`it has ${Object.keys(properties).length - 1} custom properties; its copy needs one more (${MIGRATED_FROM}) and the service allows ${MAX_CUSTOM_PROPERTIES}`);
+      } else if (!o.dryRun) {
         o.onEvent?.({ type: "copying", model: model.displayName });
         let operation = state.operations[id];
         mapping.status = operation ? "resumed" : "copied";
@@ -190,11 +197,18 @@ export async function migrateRegion(o: MigrationOptions): Promise<MigrationResul
           state.operations[id] = operation;
           save();
         }
-        const arrived = await waitForModelCopy(source, operation, o.poll);
+        const arrived = await waitForModelCopy(source, operation, o.poll).catch((e) => {
+          // A copy that failed, or an operation the service no longer knows, is started afresh by the next run.
+          if (isNotFound(e) || (e as { code?: string }).code === "CopyFailed") {
+            delete state.operations[id];
+            save();
+          }
+          throw e;
+        });
         const project = projectFor.get(idOf(model.project?.self));
         copy = await target.updateModel(arrived.id, {
           displayName: model.displayName,
-          customProperties: carried(model.customProperties, key),
+          customProperties: properties,
           ...(project ? { project: { self: project } } : {}),
         });
         delete state.operations[id];
@@ -226,6 +240,7 @@ export async function migrateRegion(o: MigrationOptions): Promise<MigrationResul
         locale: ep.locale,
         model: { self: copy.self! },
         ...(project ? { project: { self: project } } : {}),
+        // Content logging needs bring-your-own-storage on the target: off, whatever the source had (see README).
         properties: { loggingEnabled: false },
         customProperties: carried(ep.customProperties, key),
       });

@@ -120,13 +120,42 @@ describe("ModelCopy", () => {
       const refreshed = await h.read({ id: init.id, outputs: init.properties });
       expect(refreshed?.outputs.status).toMatch(/NotStarted|Running/);
       await new Promise((r) => setTimeout(r, 2_500));
+      // The engine holds the operation now: no journal is left that a replacement could take over.
+      const dst = new SpeechClient({ endpoint: slow.emu.resources.dst.endpoint, key: "k2" }, { rateLimit: false });
+      expect(await dst.listProjects()).toHaveLength(0);
+      // A replacement with the same inputs (up --replace) copies by itself; the old one is deleted after it.
+      const replacement = h.create((await h.check({}, { ...slow.props, waitMinutes: 1 })).inputs);
       const done = await h.update({ id: init.id, outputs: init.properties }, { ...init.properties, ...slow.props, waitMinutes: 1 });
       expect(done.outputs.status).toBe("Succeeded");
       expect(done.outputs.modelId).toBeTruthy();
-      expect(slow.emu.requestLog.filter((r) => r.method === "POST" && r.path.includes(":copy"))).toHaveLength(1);
+      const replaced = await replacement;
+      expect(replaced.id).not.toBe(init.id);
+      expect(slow.emu.requestLog.filter((r) => r.method === "POST" && r.path.includes(":copy"))).toHaveLength(2);
+      await h.delete(done);
+      expect((await dst.getModel(replaced.outputs.modelId)).status).toBe("Succeeded");
+      await expect(dst.getModel(done.outputs.modelId)).rejects.toMatchObject({ statusCode: 404 });
     } finally {
       await slow.emu.stop();
     }
+  });
+
+  it("a replacement with the same inputs (up --replace) makes its own copy; deleting the old one leaves the new", async () => {
+    const model = await trainedModel();
+    const old = await copy("copy-replaced", { sourceModel: model });
+    const replacement = await copy("copy-replaced", { sourceModel: model });
+    expect(replacement.outputs.modelId).not.toBe(old.outputs.modelId);
+    await h.delete(old);
+    await expect(target.getModel(old.outputs.modelId)).rejects.toMatchObject({ statusCode: 404 });
+    expect((await target.getModel(replacement.outputs.modelId)).status).toBe("Succeeded");
+
+    // With adoptId, the replacement adopts the same model again: the old resource's delete must not remove it.
+    const adopted = await copy("copy-replaced", { sourceModel: model, adoptId: replacement.outputs.modelId });
+    expect(adopted.id).toBe(replacement.outputs.modelId);
+    expect(adopted.outputs.copyOperation).toBeNull();
+    const again = await copy("copy-replaced", { sourceModel: model, adoptId: replacement.outputs.modelId });
+    await h.delete(adopted);
+    expect((await target.getModel(replacement.outputs.modelId)).customProperties?.["pulumi-managed"]).toBe(again.outputs.managedTag);
+    expect((await h.read(again))?.outputs.copyOperation).toBeNull();
   });
 
   it("refuses bad inputs at preview, naming the property, with no HTTP call", async () => {
