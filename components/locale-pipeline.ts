@@ -1,10 +1,9 @@
 // One locale's Custom Speech pipeline as a component:
-//   Project → Datasets → (base model lookup) → Model → Evaluation gate → Endpoint (from the approved model).
+//   Project → Datasets → Model (its create picks the base model) → Evaluation gate → Endpoint (from the approved model).
 // A retrain shows in preview as a Model replace; the Endpoint swaps in place only once the gate passes.
 import * as pulumi from "@pulumi/pulumi";
-import { Dataset, Endpoint, Evaluation, Model, Project, getBaseModel } from "./custom-speech";
+import { Dataset, Endpoint, Evaluation, Model, Project } from "./custom-speech";
 import type { DatasetQuota, SpeechConnectionInput, Tuning } from "./custom-speech";
-import { programConnection } from "./custom-speech/resource";
 import { adaptsBaseModel } from "./domain";
 import type { LocaleConfig } from "./stack-config";
 import { findDataset, readManifestSync } from "./training-data/manifest";
@@ -95,30 +94,18 @@ export class LocalePipeline extends pulumi.ComponentResource {
     };
     const training = c.training.datasets.map((n) => dataset(n, "training.datasets"));
 
-    // The base model is looked up (a read, like a data source) unless given.
+    // Unless a base model is named, the Model's create picks the newest one the policy allows and keeps it in the
+    // state: previews ask the service nothing, and the base model changes only with a retrain.
     const kinds = [...new Set(c.training.datasets.map((n) => c.datasets.find((d) => d.name === n)!.kind))];
-    const base = args.baseModel
-      ? pulumi.output({ self: args.baseModel, adaptationExpiry: null as string | null })
-      : c.baseModel?.id
-        ? pulumi.output({ self: c.baseModel.id, adaptationExpiry: null as string | null })
-        : // Looked up with the (secret) connection, but a base model's URL and dates are not secret: unwrap, so
-          // previews show a base-model change as a readable retrain rather than as [secret].
-          pulumi.unsecret(programConnection(args.speech)).apply((s) =>
-            getBaseModel({
-              speech: s,
-              locale: c.locale,
-              adaptationKinds: kinds.filter(adaptsBaseModel),
-              minAdaptationDaysLeft: c.baseModel?.minAdaptationDaysLeft,
-            }),
-          );
-
+    const named = args.baseModel ?? c.baseModel?.id;
     this.model = new Model(
       `${name}-model`,
       {
         ...common,
         project,
         locale: c.locale,
-        baseModel: base.apply((b) => b.self as string),
+        baseModel: named,
+        baseModelPolicy: named ? undefined : { adaptationKinds: kinds.filter(adaptsBaseModel), minAdaptationDaysLeft: c.baseModel?.minAdaptationDaysLeft ?? 30 },
         datasets: training.map((d) => d.self),
         customModelWeightPercent: c.training.customModelWeightPercent,
         waitMinutes: c.training.waitMinutes,
@@ -136,7 +123,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
           project,
           locale: c.locale,
           // The candidate is compared with what the endpoint serves when the evaluation is created, else the base model.
-          model1: base.apply((b) => b.self as string),
+          model1: this.model.resolvedBaseModel,
           baselineEndpoint: endpointName,
           model2: this.model.self,
           dataset: dataset(c.evaluation.dataset, "evaluation.dataset").self,
@@ -168,7 +155,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
     this.endpointUrl = this.endpoint.webSocketUrl;
     this.modelId = this.model.id;
     this.modelTranscriptionExpiry = this.model.transcriptionExpiry;
-    this.baseModelAdaptationExpiry = base.apply((b) => b.adaptationExpiry ?? null);
+    this.baseModelAdaptationExpiry = this.model.baseModelAdaptationExpiry.apply((d) => d ?? null);
 
     // The program warns, not the provider, so previews show it too.
     const windowDays = c.expiryWarningDays ?? 60;

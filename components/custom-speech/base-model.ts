@@ -1,5 +1,5 @@
-// Program-side lookup (a read, like a data source; it may run during preview): the newest base model that can
-// still be trained on.
+// The newest base model that can still be trained on: the rule (selectBaseModel), the Model's create uses it (with
+// baseModelPolicy), and getBaseModel offers it to programs as a read (like a data source: it runs in previews too).
 import * as pulumi from "@pulumi/pulumi";
 import type * as m from "../speech-api/models";
 import { SpeechClient, idFromSelf } from "../speech-api";
@@ -71,17 +71,26 @@ export function selectBaseModel(models: m.BaseModel[], args: Omit<GetBaseModelAr
   };
 }
 
+/** How a Model picks its base model at create when none is named. */
+export interface BaseModelPolicy {
+  adaptationKinds?: DatasetKind[];
+  minAdaptationDaysLeft?: number;
+}
+
+/** The locale's base models (filtered by the service where it can, else by us). */
+export async function listBaseModels(client: SpeechClient, locale: string): Promise<m.BaseModel[]> {
+  try {
+    return await client.listBaseModels({ filter: `locale eq '${locale}'` });
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode !== 400) throw e;
+    return client.listBaseModels();
+  }
+}
+
 /** The newest base model for a locale that supports the needed adaptation and is at least N days from its adaptation date. */
 export async function getBaseModel(args: GetBaseModelArgs): Promise<BaseModelResult> {
   const client = new SpeechClient({ endpoint: args.speech.endpoint, key: args.speech.key });
-  let models: m.BaseModel[];
-  try {
-    models = await client.listBaseModels({ filter: `locale eq '${args.locale}'` });
-  } catch (e) {
-    if ((e as { statusCode?: number }).statusCode !== 400) throw e;
-    models = await client.listBaseModels();
-  }
-  return selectBaseModel(models, args);
+  return selectBaseModel(await listBaseModels(client, args.locale), args);
 }
 
 /** `getBaseModel` over `pulumi.Input`s, for programs. */

@@ -1,6 +1,6 @@
 // Offline input validation shared by every Custom Speech resource, on the project's one set of validators.
 // Nothing here calls the API, so it is safe in preview, and every helper lets the preview "unknown" sentinel through.
-import { TUNING_BOUNDS, httpsOrLoopbackUrl, isUuid, locale, problem, within, type Rule } from "../domain";
+import { DATASET_KINDS, TUNING_BOUNDS, httpsOrLoopbackUrl, isUuid, locale, oneOf, problem, within, type Rule } from "../domain";
 
 /** The value the engine sends for inputs that are not known yet during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -112,6 +112,26 @@ export class Checker {
 
   locale(property = "locale"): void {
     this.rule(property, locale, true);
+  }
+
+  /** `{ adaptationKinds?, minAdaptationDaysLeft? }`: how a Model picks its base model. */
+  baseModelPolicy(property = "baseModelPolicy"): void {
+    if (!this.present(property, false)) return;
+    const v = this.inputs[property];
+    const keys = ["adaptationKinds", "minAdaptationDaysLeft"];
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return this.fail(property, `${property} must be { ${keys.join(", ")} }`);
+    const p = v as Record<string, unknown>;
+    for (const k of Object.keys(p)) if (!keys.includes(k)) this.fail(`${property}.${k}`, `${property} has an unknown key "${k}"; allowed keys: ${keys.join(", ")}`);
+    if (!isAbsent(p.adaptationKinds) && !isUnknown(p.adaptationKinds)) {
+      const kinds = p.adaptationKinds;
+      if (!Array.isArray(kinds)) this.fail(`${property}.adaptationKinds`, `${property}.adaptationKinds must be a list of ${DATASET_KINDS.join(", ")}`);
+      else kinds.forEach((k, i) => {
+        const message = problem(`${property}.adaptationKinds[${i}]`, k, oneOf(DATASET_KINDS));
+        if (message) this.fail(`${property}.adaptationKinds[${i}]`, message);
+      });
+    }
+    const days = isAbsent(p.minAdaptationDaysLeft) || isUnknown(p.minAdaptationDaysLeft) ? undefined : problem(`${property}.minAdaptationDaysLeft`, p.minAdaptationDaysLeft, within({ min: 0, max: 36500, integer: true }));
+    if (days) this.fail(`${property}.minAdaptationDaysLeft`, days);
   }
 
   /** Operational knobs: an object of known keys within their bounds. */

@@ -307,6 +307,11 @@ function patchPart(key: string, input: InputSpec, news: Inputs, rc: RequestConte
   return isAbsent(news[key]) ? { [key]: null } : defaultBody(key, input, news[key], rc);
 }
 
+/** The values a create decided (spec.decide), from stored outputs. */
+export function decided(spec: ResourceSpec<any>, stored: Inputs): Inputs {
+  return Object.fromEntries((spec.decide?.outputs ?? []).filter((k) => stored[k] !== undefined).map((k) => [k, stored[k]]));
+}
+
 /** The PATCH body that applies the changed in-place inputs (update's change set). */
 export function patchFor(spec: ResourceSpec<any>, olds: Inputs, news: Inputs, rc: RequestContext): Body {
   const all = allInputs(spec);
@@ -480,6 +485,8 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): R
       async (inputs: Inputs) => {
         const client = clientFor(inputs);
         const rc = requestContext(client);
+        // Decided once, here (a create never runs in a preview), then kept in the outputs.
+        if (spec.decide && !inputs.adoptId) inputs = { ...inputs, ...plain(await spec.decide.atCreate(client, inputs)) };
         const adopted = inputs.adoptId ? await adoptById(spec, client, rc, inputs) : undefined;
         const made = adopted ? undefined : await createOrAdopt(spec, client, rc, inputs);
         let entity = adopted?.entity ?? made!.entity;
@@ -495,6 +502,7 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): R
     update: guard(
       (_id, _olds, news) => news,
       async (id: string, olds: Inputs, news: Inputs) => {
+        news = { ...news, ...decided(spec, olds) };
         const client = clientFor(news);
         const patch = patchFor(spec, olds, news, requestContext(client));
         let entity: E;
@@ -522,7 +530,7 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): R
         }
         const inputs = refreshedInputs(spec, entity, props);
         // The stored handover tag, not the entity's: a pending-delete resource must not take over a re-adoption's tag.
-        return { id, props: toOutputs(spec, entity, inputs, props.managedTag ?? null), inputs };
+        return { id, props: toOutputs(spec, entity, { ...inputs, ...decided(spec, props) }, props.managedTag ?? null), inputs };
       },
     ),
 

@@ -1,17 +1,32 @@
 // Model: a custom model trained on datasets over a base model. Any change of what it is trained on (locale,
-// baseModel, datasets, customModelWeightPercent) is a replace, i.e. a retrain, and previews show it as one.
+// a named baseModel, datasets, customModelWeightPercent) is a replace, i.e. a retrain, and previews show it as one.
+// Without a named base model, the create picks the newest one the policy allows and the state keeps it: a preview
+// asks the service nothing, and the base model changes only with a retrain.
 import * as pulumi from "@pulumi/pulumi";
 import { MODEL_WEIGHT_PERCENT, within } from "../domain";
+import { idFromSelf } from "../speech-api";
 import type * as m from "../speech-api/models";
+import { listBaseModels, selectBaseModel, type BaseModelPolicy } from "./base-model";
+import { isAbsent } from "./checks";
 import { SpeechResource, type CommonArgs } from "./resource";
-import type { ResourceSpec } from "./spec";
+import { differs, type ResourceSpec } from "./spec";
 
 export const modelSpec: ResourceSpec<m.CustomModel> = {
   kind: "Model",
   inputs: {
     locale: { change: "replace", required: true, check: (c, p) => c.locale(p), read: (e) => e.locale },
     project: { change: "patch", compare: { reference: "projects" }, check: (c, p) => c.reference(p, "project"), read: (e) => e.project?.self },
-    baseModel: { change: "replace", compare: { reference: "models/base" }, check: (c, p) => c.reference(p, "base model"), read: (e) => e.baseModel?.self },
+    // Naming another base model retrains; dropping the name keeps the one trained on (until the next retrain).
+    baseModel: {
+      createOnly: true,
+      change: (o, n, stored) => (isAbsent(n) || !differs(modelSpec.inputs.baseModel, o ?? stored.resolvedBaseModel, n) ? undefined : "replace"),
+      compare: { reference: "models/base" },
+      check: (c, p) => c.reference(p, "base model"),
+      create: (v, i, rc) => (v ?? i.chosenBaseModel ? { baseModel: rc.ref(v ?? i.chosenBaseModel, "models/base") } : {}),
+      read: (e) => e.baseModel?.self,
+    },
+    /** How the create picks a base model when none is named; a new policy applies from the next retrain on. */
+    baseModelPolicy: { change: "local", check: (c, p) => c.baseModelPolicy(p), create: () => ({}) },
     // Order-insensitive: the same datasets listed in another order are the same training.
     datasets: {
       change: "replace",
@@ -35,6 +50,19 @@ export const modelSpec: ResourceSpec<m.CustomModel> = {
     remove: (c, id) => c.deleteModel(id),
     wait: (c, id, o) => c.waitForModel(id, o),
   },
+  decide: {
+    outputs: ["chosenBaseModel", "baseModelAdaptationExpiry", "baseModelTranscriptionExpiry"],
+    async atCreate(c, i) {
+      const dates = (b: m.BaseModel) => ({
+        baseModelAdaptationExpiry: b.properties?.deprecationDates?.adaptationDateTime ?? null,
+        baseModelTranscriptionExpiry: b.properties?.deprecationDates?.transcriptionDateTime ?? null,
+      });
+      if (i.baseModel) return { chosenBaseModel: null, ...dates(await c.getBaseModel(idFromSelf(String(i.baseModel)))) };
+      if (!i.baseModelPolicy) return {}; // the service trains on the locale's default
+      const chosen = selectBaseModel(await listBaseModels(c, i.locale), { locale: i.locale, ...i.baseModelPolicy });
+      return { chosenBaseModel: chosen.self, baseModelAdaptationExpiry: chosen.adaptationExpiry, baseModelTranscriptionExpiry: chosen.transcriptionExpiry };
+    },
+  },
   outputs: (e) => ({
     resolvedBaseModel: e.baseModel?.self ?? null,
     transcriptionExpiry: e.properties?.deprecationDates?.transcriptionDateTime ?? null,
@@ -46,8 +74,10 @@ export const modelSpec: ResourceSpec<m.CustomModel> = {
 export interface ModelArgs extends CommonArgs {
   locale: pulumi.Input<string>;
   project?: pulumi.Input<string>;
-  /** Base model self URI (e.g. from getBaseModel). Omitted ⇒ the service picks the locale's default. */
+  /** Base model self URI (e.g. from getBaseModel). Omitted ⇒ chosen at create by `baseModelPolicy`, else the service's default. */
   baseModel?: pulumi.Input<string>;
+  /** The newest base model that adapts with these kinds and stays trainable this many more days (checked at create only). */
+  baseModelPolicy?: pulumi.Input<BaseModelPolicy>;
   /** Dataset self URIs or ids. */
   datasets: pulumi.Input<pulumi.Input<string>[]>;
   /** 1..100: the share of the custom model against the base model. */
@@ -57,6 +87,11 @@ export interface ModelArgs extends CommonArgs {
 export class Model extends SpeechResource {
   declare readonly locale: pulumi.Output<string>;
   declare readonly resolvedBaseModel: pulumi.Output<string>;
+  /** The base model the create chose by policy (null when one was named or the service chose). */
+  declare readonly chosenBaseModel: pulumi.Output<string | null>;
+  /** When the trained-on base model stops accepting training (from the state: a preview asks nothing). */
+  declare readonly baseModelAdaptationExpiry: pulumi.Output<string | null>;
+  declare readonly baseModelTranscriptionExpiry: pulumi.Output<string | null>;
   /** When transcription with this model stops working (endpoints then fall back to a base model). */
   declare readonly transcriptionExpiry: pulumi.Output<string | null>;
   declare readonly features: pulumi.Output<m.CustomModelFeatures | null>;

@@ -83,7 +83,7 @@ export abstract class SpeechResource extends pulumi.dynamic.Resource {
   protected constructor(spec: ResourceSpec<any>, name: string, args: CommonArgs & Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
     // Every output starts unset, so each is an Output on the resource: the inputs and the spec's computed outputs
     // (their names are the keys the spec returns, even for an empty entity).
-    const outputNames = [...inputKeys(spec), ...Object.keys(spec.outputs({}, {}))];
+    const outputNames = [...inputKeys(spec), ...Object.keys(spec.outputs({}, {})), ...(spec.decide?.outputs ?? [])];
     const props: Record<string, unknown> = {};
     for (const k of ["self", "status", "error", "createdDateTime", "lastActionDateTime", "managedTag", ...outputNames]) props[k] = undefined;
     Object.assign(props, args);

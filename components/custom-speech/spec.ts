@@ -26,7 +26,10 @@ export type Inputs = Record<string, any>;
 export type Body = Record<string, unknown>;
 
 export interface InputSpec {
-  change: Change | ((olds: unknown, news: unknown) => Change | undefined);
+  /** Decides which entity this is although `change` is a function (see replaceKeys). */
+  createOnly?: boolean;
+  /** A function gets the stored and the new value, and all stored outputs (e.g. what the entity was made from). */
+  change: Change | ((olds: unknown, news: unknown, stored: Inputs) => Change | undefined);
   compare?: Comparison;
   /** Kept secret in state and outputs (e.g. a URL that carries a SAS token). */
   secret?: boolean;
@@ -79,6 +82,12 @@ export interface ResourceSpec<E extends Entity> {
   api: EntityApi<E>;
   /** Computed outputs (JSON-plain; `undefined` is dropped). The keys returned for `{}` are the declared outputs. */
   outputs(entity: E, inputs: Inputs): Record<string, unknown>;
+  /**
+   * What a create decides from the service once (e.g. which base model to train on): the values join the inputs the
+   * create builds its body from, and are kept in the outputs from then on (read and update carry them over), so a
+   * preview never asks the service again and they change only when the resource is replaced.
+   */
+  decide?: { outputs: string[]; atCreate(c: SpeechClient, inputs: Inputs): Promise<Record<string, unknown>> };
   /**
    * Brings a just-created (or adopted, or resumed) entity to the point where the service works on it by itself,
    * e.g. uploads a dataset's local file in blocks. Must be idempotent: it runs again on resume.
@@ -151,7 +160,7 @@ export function connectionKeys(spec: ResourceSpec<any>): string[] {
 /** Create-only inputs: their values decide which entity this is. */
 export function replaceKeys(spec: ResourceSpec<any>): string[] {
   return Object.entries(spec.inputs)
-    .filter(([, i]) => i.change === "replace")
+    .filter(([, i]) => i.change === "replace" || i.createOnly)
     .map(([k]) => k);
 }
 
@@ -194,7 +203,7 @@ export interface ChangeSet {
 export function changedInputs(spec: ResourceSpec<any>, olds: Inputs, news: Inputs): ChangeSet {
   const set: ChangeSet = { replace: [], patch: [], local: [] };
   for (const [key, input] of Object.entries(allInputs(spec))) {
-    const kind = typeof input.change === "function" ? input.change(olds[key], news[key]) : differs(input, olds[key], news[key]) ? input.change : undefined;
+    const kind = typeof input.change === "function" ? input.change(olds[key], news[key], olds) : differs(input, olds[key], news[key]) ? input.change : undefined;
     if (kind && kind !== "none") set[kind].push(key);
   }
   return set;

@@ -182,6 +182,56 @@ describe("Model", () => {
   });
 });
 
+describe("Model base model chosen at create", () => {
+  it("picks the newest adaptable base model by policy once, keeps it and its dates through refresh and updates, and retrains only for a named one", async () => {
+    const { project, ds } = await trainingSet("chosen");
+    const policy = { adaptationKinds: ["Language"], minAdaptationDaysLeft: 30 };
+    const expected = await getBaseModel({ speech: env.speech, locale: "en-US", ...policy } as Parameters<typeof getBaseModel>[0]);
+    const m = await createVia(modelProvider, inputsOf(env, "chosen-model", { locale: "en-US", project: project.outs.self, datasets: [ds.outs.self], baseModelPolicy: policy }));
+    expect(m.outs.chosenBaseModel).toBe(expected.self);
+    expect(m.outs.resolvedBaseModel.split("?")[0]).toBe(expected.self.split("?")[0]);
+    expect(m.outs.baseModelAdaptationExpiry).toBe(expected.adaptationExpiry);
+    expect(m.outs.baseModelTranscriptionExpiry).toBe(expected.transcriptionExpiry);
+
+    // Offline from here on: the diff and check make no request, whatever the catalogue holds now.
+    const mark = env.emu.requestLog.length;
+    const same = await checked(modelProvider, { ...m.inputs });
+    expect(await modelProvider.diff!(m.id, m.outs, same)).toMatchObject({ changes: false });
+    // A new policy applies to the next training: stored, no retrain.
+    const stricter = await checked(modelProvider, { ...m.inputs, baseModelPolicy: { ...policy, minAdaptationDaysLeft: 90 } });
+    expect(await modelProvider.diff!(m.id, m.outs, stricter)).toMatchObject({ changes: true, replaces: [] });
+    // Naming the same base model is no change; naming another is a retrain; dropping a name keeps the trained one.
+    const named = await checked(modelProvider, { ...m.inputs, baseModel: expected.self });
+    expect(await modelProvider.diff!(m.id, m.outs, named)).toMatchObject({ changes: false });
+    const other = await checked(modelProvider, { ...m.inputs, baseModel: `${env.speech.endpoint}/speechtotext/models/base/00000000-0000-4000-8000-000000000000` });
+    expect((await modelProvider.diff!(m.id, m.outs, other)).replaces).toEqual(["baseModel"]);
+    const dropped = await checked(modelProvider, { ...m.inputs, baseModel: undefined });
+    expect(await modelProvider.diff!(m.id, { ...m.outs, baseModel: expected.self }, dropped)).toMatchObject({ changes: false });
+    expect(env.emu.requestLog.length).toBe(mark);
+
+    // Refresh and an in-place update keep what the create decided.
+    const read = await modelProvider.read!(m.id, m.outs);
+    expect(read.props).toMatchObject({ chosenBaseModel: expected.self, baseModelAdaptationExpiry: expected.adaptationExpiry });
+    const renamed = await modelProvider.update!(m.id, read.props!, await checked(modelProvider, { ...m.inputs, description: "renamed" }));
+    expect(renamed.outs).toMatchObject({ chosenBaseModel: expected.self, baseModelAdaptationExpiry: expected.adaptationExpiry, description: "renamed" });
+  });
+
+  it("a named base model's dates are read at create, and a policy no base model satisfies is refused with the reasons", async () => {
+    const { ds } = await trainingSet("named");
+    const base = await firstBaseModel(env);
+    const m = await createVia(modelProvider, inputsOf(env, "named-model", { locale: "en-US", datasets: [ds.outs.self], baseModel: base }));
+    expect(m.outs.chosenBaseModel).toBeNull();
+    expect(m.outs.baseModelAdaptationExpiry).toBe((await env.client.getBaseModel(base.split("?")[0].split("/").pop()!)).properties?.deprecationDates?.adaptationDateTime);
+    const none = await rejection(createVia(modelProvider, inputsOf(env, "none-model", { locale: "en-US", datasets: [ds.outs.self], baseModelPolicy: { minAdaptationDaysLeft: 36500 } })));
+    expect(String(none)).toMatch(/no base model for locale en-US .* at least 36500 days/);
+  });
+
+  it("refuses a malformed policy at check, naming the key", async () => {
+    const c = await modelProvider.check!({}, inputsOf(env, "bad-policy", { locale: "en-US", datasets: ["11111111-2222-3333-4444-555555555555"], baseModelPolicy: { adaptationKinds: ["Speech"], minDays: 3 } }));
+    expect(c.failures?.map((f) => f.property).sort()).toEqual(["baseModelPolicy.adaptationKinds[0]", "baseModelPolicy.minDays"]);
+  });
+});
+
 describe("Evaluation gate and Endpoint swap", () => {
   async function candidate(name: string) {
     const { ds, base, project } = await trainingSet(name);

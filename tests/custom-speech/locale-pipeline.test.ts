@@ -1,5 +1,6 @@
 // LocalePipeline under Pulumi's mocks: outputs of each resource are wired into the next one's inputs, children are
-// parented, the key stays secret, and expiry warnings fire. The base-model lookup reads the real emulator.
+// parented, the key stays secret, and expiry warnings fire. The program itself calls no Speech API (the Model's
+// create picks the base model).
 import * as pulumi from "@pulumi/pulumi";
 import { expiryWarnings } from "../../components/locale-pipeline";
 import { startEnv, type Env } from "./support";
@@ -21,7 +22,11 @@ beforeAll(async () => {
         const extra: Record<string, unknown> = { self, status: "Succeeded" };
         if (kind === "Evaluation") extra.approvedModel = args.inputs.model2;
         if (kind === "Endpoint") extra.webSocketUrl = `wss://eastus.stt.speech.microsoft.com/stt/speech/universal/v2?cid=${id}`;
-        if (kind === "Model") extra.transcriptionExpiry = new Date(Date.now() + 10 * 86400000).toISOString();
+        if (kind === "Model") {
+          extra.transcriptionExpiry = new Date(Date.now() + 10 * 86400000).toISOString();
+          extra.resolvedBaseModel = `${HOST}/models/base/00000000-0000-4000-8000-0000000000b1`;
+          extra.baseModelAdaptationExpiry = new Date(Date.now() + 20 * 86400000).toISOString();
+        }
         return { id, state: { ...args.inputs, ...extra } };
       },
       call: (args) => args.inputs,
@@ -62,10 +67,14 @@ it("wires project → datasets → model → evaluation gate → endpoint, paren
   expect(byName("en-lang").inputs).toMatchObject({ project: `${HOST}/projects/en-project-id`, kind: "Language", contentHash: "abc" });
   const model = byName("en-model").inputs;
   expect(model.datasets).toEqual([`${HOST}/datasets/en-lang-id`]);
-  expect(model.baseModel).toMatch(/\/models\/base\//);
+  // No base model named: the Model's create picks one by this policy (the adaptation kinds of its training data).
+  expect(model.baseModel).toBeUndefined();
+  expect(model.baseModelPolicy).toEqual({ adaptationKinds: ["Language"], minAdaptationDaysLeft: 0 });
   expect(model.customModelWeightPercent).toBe(30);
   const ev = byName("en-evaluation").inputs;
-  expect(ev).toMatchObject({ model2: `${HOST}/models/en-model-id`, dataset: `${HOST}/datasets/en-test-id`, maxWordErrorRate: 10, model1: model.baseModel });
+  // The fallback baseline is the base model the model was trained on, from its outputs.
+  expect(ev).toMatchObject({ model2: `${HOST}/models/en-model-id`, dataset: `${HOST}/datasets/en-test-id`, maxWordErrorRate: 10, model1: `${HOST}/models/base/00000000-0000-4000-8000-0000000000b1` });
+  expect(env.emu.requestLog).toEqual([]);
   // The baseline is what the pipeline's endpoint serves, resolved by the Evaluation's create (tests/custom-speech/
   // lifecycle.test.ts), so the program itself never lists endpoints or evaluations.
   expect(ev.baselineEndpoint).toBe("en-endpoint");
@@ -78,6 +87,9 @@ it("wires project → datasets → model → evaluation gate → endpoint, paren
     expect(String(r.inputs.__provider)).not.toContain(env.speech.key);
   }
   expect(warn).toHaveBeenCalledWith(expect.stringContaining("stops transcribing"), expect.anything());
+  // The base model's date comes from the Model's state, so previews warn without asking the service.
+  expect(warn).toHaveBeenCalledWith(expect.stringContaining("the base model can be trained on only until"), expect.anything());
+  expect(await value(p.baseModelAdaptationExpiry)).toMatch(/^\d{4}-/);
   warn.mockRestore();
 });
 
