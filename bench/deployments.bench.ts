@@ -1,11 +1,13 @@
 // Deployments on the test driver (tests/support/deployment), which follows the engine's steps and checkpoint:
 // - checkpointBytes20Locales: the checkpoint after the first `up` of a 20-locale stack (goal ≤ 2 MB; the 0.1.0
 //   provider made it ~24 MB);
-// - duplicates / orphansAfterDestroy: the fault campaign (5xx, resets, 429 bursts) over a stack's whole life (goal 0).
+// - duplicates / orphansAfterDestroy: the fault campaign (5xx, resets, 429 bursts) over a stack's whole life (goal 0);
+// - previewApiCallsExistingStack: every Speech request (program and providers) of a `preview` of a deployed 2-locale
+//   stack (goal 0: a pull-request preview needs no Speech credentials).
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { startEmulator } from "../emulator";
+import { startEmulator, type RunningEmulator } from "../emulator";
 import { LOCALES } from "../emulator/catalogue";
 import { Deployment } from "../tests/support/deployment";
 import { runFaultCampaign } from "../tests/support/fault-campaign";
@@ -29,8 +31,24 @@ function localeConfig(locale: string) {
 }
 
 async function checkpointOf20Locales(): Promise<{ bytes: number; resources: number; seconds: number }> {
+  return deployed(20, async (d) => ({ bytes: d.checkpoint.bytes(), resources: d.checkpoint.resources.length }));
+}
+
+/** Requests the Speech service gets during a preview of a deployed 2-locale stack. */
+async function previewCallsOfExistingStack(): Promise<number> {
+  const { calls } = await deployed(2, async (d, emu) => {
+    const mark = emu.requestLog.length;
+    const p = await d.preview();
+    if (p.error) throw p.error;
+    return { calls: emu.requestLog.length - mark };
+  });
+  return calls;
+}
+
+/** A stack of `n` locales after its first `up`, handed to `f`. */
+async function deployed<T extends object>(n: number, f: (d: Deployment, emu: RunningEmulator) => Promise<T>): Promise<T & { seconds: number }> {
   const emu = await startEmulator({ durations: FAST_DURATIONS, rateLimit: false });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-20-locales-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${n}-locales-`));
   const speech = emu.resources.speech;
   const d = new Deployment({
     program: { file: path.join(ROOT, "index.ts") },
@@ -43,7 +61,7 @@ async function checkpointOf20Locales(): Promise<{ bytes: number; resources: numb
       existingSpeechKey: speech.key,
       existingStorage: { blobEndpoint: "https://contosospeechdata.blob.core.windows.net" },
       tuning: FAST_TUNING,
-      locales: LOCALES.slice(0, 20).map(localeConfig),
+      locales: LOCALES.slice(0, n).map(localeConfig),
     },
     secretConfig: ["existingSpeechKey"],
   });
@@ -51,7 +69,8 @@ async function checkpointOf20Locales(): Promise<{ bytes: number; resources: numb
   try {
     const r = await d.up();
     if (r.error) throw r.error;
-    return { bytes: d.checkpoint.bytes(), resources: d.checkpoint.resources.length, seconds: Math.round((Date.now() - started) / 100) / 10 };
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    return { ...(await f(d, emu)), seconds };
   } finally {
     d.close();
     await emu.stop();
@@ -62,11 +81,13 @@ async function checkpointOf20Locales(): Promise<{ bytes: number; resources: numb
 export default async function bench(): Promise<Record<string, number>> {
   const checkpoint = await checkpointOf20Locales();
   process.stderr.write(`bench: 20-locale stack: ${checkpoint.resources} resources, first up ${checkpoint.seconds} s\n`);
+  const previewApiCallsExistingStack = await previewCallsOfExistingStack();
   const campaign = await runFaultCampaign();
   if (campaign.errors.length) throw new Error(`fault campaign: ${campaign.errors.join("; ")}`);
   return {
     checkpointBytes20Locales: checkpoint.bytes,
     checkpointResources20Locales: checkpoint.resources,
+    previewApiCallsExistingStack,
     duplicates: campaign.duplicates,
     orphansAfterDestroy: campaign.orphansAfterDestroy,
     faultCampaignServerErrors: campaign.serverErrors,
