@@ -27,6 +27,8 @@ export interface BaseModelResult {
   adaptationExpiry: string | null;
   transcriptionExpiry: string | null;
   supportsAdaptationsWith: string[];
+  /** Whether training on it is charged (base models from 2023-10-01 on). */
+  chargeForAdaptation: boolean | null;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -68,6 +70,7 @@ export function selectBaseModel(models: m.BaseModel[], args: Omit<GetBaseModelAr
     adaptationExpiry: best.properties?.deprecationDates?.adaptationDateTime ?? null,
     transcriptionExpiry: best.properties?.deprecationDates?.transcriptionDateTime ?? null,
     supportsAdaptationsWith: best.properties?.features?.supportsAdaptationsWith ?? [],
+    chargeForAdaptation: best.properties?.chargeForAdaptation ?? null,
   };
 }
 

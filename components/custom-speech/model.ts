@@ -51,16 +51,22 @@ export const modelSpec: ResourceSpec<m.CustomModel> = {
     wait: (c, id, o) => c.waitForModel(id, o),
   },
   decide: {
-    outputs: ["chosenBaseModel", "baseModelAdaptationExpiry", "baseModelTranscriptionExpiry"],
+    outputs: ["chosenBaseModel", "baseModelAdaptationExpiry", "baseModelTranscriptionExpiry", "baseModelChargesForAdaptation"],
     async atCreate(c, i) {
-      const dates = (b: m.BaseModel) => ({
+      const about = (b: m.BaseModel) => ({
         baseModelAdaptationExpiry: b.properties?.deprecationDates?.adaptationDateTime ?? null,
         baseModelTranscriptionExpiry: b.properties?.deprecationDates?.transcriptionDateTime ?? null,
+        baseModelChargesForAdaptation: b.properties?.chargeForAdaptation ?? null,
       });
-      if (i.baseModel) return { chosenBaseModel: null, ...dates(await c.getBaseModel(idFromSelf(String(i.baseModel)))) };
+      if (i.baseModel) return { chosenBaseModel: null, ...about(await c.getBaseModel(idFromSelf(String(i.baseModel)))) };
       if (!i.baseModelPolicy) return {}; // the service trains on the locale's default
       const chosen = selectBaseModel(await listBaseModels(c, i.locale), { locale: i.locale, ...i.baseModelPolicy });
-      return { chosenBaseModel: chosen.self, baseModelAdaptationExpiry: chosen.adaptationExpiry, baseModelTranscriptionExpiry: chosen.transcriptionExpiry };
+      return {
+        chosenBaseModel: chosen.self,
+        baseModelAdaptationExpiry: chosen.adaptationExpiry,
+        baseModelTranscriptionExpiry: chosen.transcriptionExpiry,
+        baseModelChargesForAdaptation: chosen.chargeForAdaptation,
+      };
     },
   },
   outputs: (e) => ({
@@ -92,6 +98,8 @@ export class Model extends SpeechResource {
   /** When the trained-on base model stops accepting training (from the state: a preview asks nothing). */
   declare readonly baseModelAdaptationExpiry: pulumi.Output<string | null>;
   declare readonly baseModelTranscriptionExpiry: pulumi.Output<string | null>;
+  /** Whether training on the base model is charged (the service's chargeForAdaptation). */
+  declare readonly baseModelChargesForAdaptation: pulumi.Output<boolean | null>;
   /** When transcription with this model stops working (endpoints then fall back to a base model). */
   declare readonly transcriptionExpiry: pulumi.Output<string | null>;
   declare readonly features: pulumi.Output<m.CustomModelFeatures | null>;
