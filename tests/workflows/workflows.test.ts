@@ -1,0 +1,85 @@
+// The GitHub workflows (.github/workflows): each parses, passes a real workflow validator (action-validator, the
+// GitHub workflow schema), pins its actions, gives the inputs its actions require, and logs in with OIDC only.
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { validateWorkflow } from "@action-validator/core";
+
+const DIR = path.join(__dirname, "../../.github/workflows");
+const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".yml"));
+const text = (f: string) => fs.readFileSync(path.join(DIR, f), "utf8");
+const doc = (f: string) => yaml.load(text(f)) as any;
+type Step = { uses?: string; run?: string; with?: Record<string, unknown>; name?: string; if?: string };
+const steps = (f: string): Step[] => Object.values(doc(f).jobs as Record<string, { steps?: Step[] }>).flatMap((j) => j.steps ?? []);
+
+/** The inputs each action we use requires (from its action.yml), or needs for what we use it for. */
+const REQUIRED: Record<string, string[]> = {
+  "azure/login": ["client-id", "tenant-id", "subscription-id"], // OIDC
+  "actions/setup-node": ["node-version"],
+  "actions/upload-artifact": ["name", "path"],
+  "actions/github-script": ["script"],
+};
+
+test("there are the preview, deploy (with its reusable up) and drift workflows", () => {
+  expect(files.sort()).toEqual(["deploy.yml", "drift.yml", "preview.yml", "up.yml"]);
+});
+
+test.each(files)("%s passes the workflow validator", (f) => {
+  expect(validateWorkflow(text(f)).errors).toEqual([]);
+});
+
+test("the validator does catch a broken workflow", () => {
+  const broken = text("preview.yml").replace("runs-on: ubuntu-latest", "runs_on: ubuntu-latest").replace("pull_request:", "pull_requests:");
+  expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
+});
+
+test.each(files)("%s pins every action to a version and gives its required inputs", (f) => {
+  for (const s of steps(f).filter((x) => x.uses && !x.uses.startsWith("./"))) {
+    expect([f, s.uses]).toEqual([f, expect.stringMatching(/^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/)]);
+    const [name] = s.uses!.split("@");
+    for (const input of REQUIRED[name] ?? []) expect([f, name, input, s.with?.[input]]).toEqual([f, name, input, expect.anything()]);
+    // The Pulumi action runs a command on a named stack (its README: stack-name is required with a command).
+    if (name === "pulumi/actions") {
+      expect(s.uses).toBe("pulumi/actions@v7");
+      if (s.with?.command) expect(s.with?.["stack-name"]).toBeTruthy();
+    }
+  }
+});
+
+test.each(files)("%s logs in to Azure with OIDC only: id-token permission, no client secret or credentials JSON", (f) => {
+  const t = text(f);
+  expect(t).not.toMatch(/client-secret|creds:|AZURE_CLIENT_SECRET|ARM_CLIENT_SECRET/);
+  if (steps(f).some((s) => s.uses?.startsWith("azure/login"))) expect(doc(f).permissions["id-token"]).toBe("write");
+  if (f !== "deploy.yml") expect(t).toContain("PULUMI_BACKEND_URL: azblob://");
+});
+
+test("preview: a saved plan, the summary as the step summary and as one edited pull-request comment per stack", () => {
+  const run = steps("preview.yml").map((s) => s.run ?? "").join("\n");
+  expect(run).toMatch(/pulumi preview --json --save-plan/);
+  expect(run).toMatch(/npm run -s preview-summary -- --in "preview-\$\{\{ matrix.stack \}\}.json"/);
+  expect(run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+  const comment = steps("preview.yml").find((s) => s.uses?.startsWith("actions/github-script"))!;
+  expect(String(comment.with!.script)).toMatch(/updateComment[\s\S]*createComment/);
+  expect(doc("preview.yml").permissions["pull-requests"]).toBe("write");
+});
+
+test("deploy: dev first, then prod behind the prod environment, one deployment at a time, applying the reviewed plan", () => {
+  const d = doc("deploy.yml");
+  expect(d.on.push.branches).toEqual(["main"]);
+  expect(d.jobs.prod).toMatchObject({ needs: "dev", uses: "./.github/workflows/up.yml", with: { stack: "prod", environment: "prod" } });
+  expect(d.concurrency["cancel-in-progress"]).toBe(false);
+  const up = doc("up.yml");
+  expect(up.jobs.up.environment).toBe("${{ inputs.environment }}");
+  expect(up.jobs.up["timeout-minutes"]).toBeLessThanOrEqual(360); // GitHub-hosted runners stop jobs at 6 hours
+  const pulumi = steps("up.yml").find((s) => s.uses?.startsWith("pulumi/actions"))!;
+  expect(pulumi.with).toMatchObject({ command: "up", plan: "${{ steps.plan.outputs.file }}" });
+});
+
+test("drift: refresh expecting no change, then the expiry report that fails the job", () => {
+  const pulumi = steps("drift.yml").find((s) => s.uses?.startsWith("pulumi/actions"))!;
+  expect(pulumi.with).toMatchObject({ command: "refresh", "expect-no-changes": true });
+  const report = steps("drift.yml").find((s) => s.name === "expiry report")!;
+  expect(report.run).toMatch(/npm run -s expiry-report -- --in state.json --warn-days 60 --out expiry.md \|\| code=\$\?/);
+  expect(report.run).toMatch(/exit \$code/);
+  expect(doc("drift.yml").on.schedule[0].cron).toMatch(/^\S+ \S+ \* \* \*$/);
+});
