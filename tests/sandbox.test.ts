@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
+import { modelSpec } from "../components/custom-speech/model";
 import { startEmulator, type RunningEmulator } from "../emulator";
 import { SpeechClient } from "../components/speech-api";
 import { readManifestSync } from "../components/training-data/manifest";
@@ -71,18 +72,24 @@ describe("local sandbox (Pulumi.sandbox.yaml)", () => {
     }
   });
 
-  test("trains on the newest en-US base model the emulator offers for adaptation, and gates against it", async () => {
+  test("trains on the newest en-US base model the emulator offers for adaptation (chosen at create), and gates", async () => {
+    const byProgram = emu.requestLog.filter((r) => r.path.includes("/models/base"));
     const client = new SpeechClient({ endpoint: emu.resources.speech.endpoint, key: emu.resources.speech.key });
     const now = Date.now();
     const adaptable = (await client.listBaseModels())
       .filter((b) => b.locale === "en-US" && Date.parse(b.properties?.deprecationDates?.adaptationDateTime ?? "") - now > 30 * 86_400_000)
       .filter((b) => ["Acoustic", "Language"].every((k) => b.properties?.features?.supportsAdaptationsWith?.includes(k as never)))
       .sort((a, b) => Date.parse(b.createdDateTime!) - Date.parse(a.createdDateTime!));
+    // The program names no base model and asks the service nothing: the Model's create picks it by this policy...
     const [model] = ofType(resources, DYNAMIC("Model"));
-    expect(model.inputs.baseModel).toBe(adaptable[0].self);
+    expect(model.inputs.baseModel).toBeUndefined();
+    expect(model.inputs.baseModelPolicy).toEqual({ adaptationKinds: ["Acoustic", "Language"], minAdaptationDaysLeft: 30 });
+    expect(byProgram).toEqual([]);
+    // ...which, at create against the emulator, is its newest en-US base model that adapts with both kinds.
+    const decided = await modelSpec.decide!.atCreate(client, model.inputs);
+    expect(decided).toMatchObject({ chosenBaseModel: adaptable[0].self, baseModelAdaptationExpiry: adaptable[0].properties!.deprecationDates!.adaptationDateTime });
     const [evaluation] = ofType(resources, DYNAMIC("Evaluation"));
-    expect(evaluation.inputs).toMatchObject({ model1: adaptable[0].self, maxWordErrorRate: 10, minWordErrorRateImprovement: 2 });
-    expect(await valueOf(outputs.locales["en-US"].baseModelAdaptationExpiry)).toBe(adaptable[0].properties!.deprecationDates!.adaptationDateTime);
+    expect(evaluation.inputs).toMatchObject({ maxWordErrorRate: 10, minWordErrorRateImprovement: 2, baselineEndpoint: "speech-en-us-endpoint" });
   });
 
   test("never gives a resource the key: they name the stack config key that holds it, and the stack output stays secret", async () => {

@@ -351,8 +351,9 @@ async function adoptById<E extends Entity>(spec: ResourceSpec<E>, client: Speech
     throw new Error(`adoptId: ${spec.kind} ${id} is managed by another Pulumi resource (${owner}); adopt it there, or remove its pulumi-* custom properties first`);
   }
   const all = allInputs(spec);
+  // A create-only input the program leaves out (a Model's base model chosen by policy) does not constrain it.
   const mismatches = replaceKeys(spec)
-    .filter((k) => all[k].read && !isAbsent(all[k].read!(entity)) && differs(all[k], all[k].read!(entity), inputs[k]))
+    .filter((k) => all[k].read && !isAbsent(all[k].read!(entity)) && !(all[k].createOnly && isAbsent(inputs[k])) && differs(all[k], all[k].read!(entity), inputs[k]))
     .map((k) => `${k}: the entity has ${show(all[k].read!(entity))}, the program says ${show(inputs[k])}`);
   if (mismatches.length) {
     throw new Error(`adoptId: ${spec.kind} ${id} is not what the inputs describe (${mismatches.join("; ")}); change the inputs to match or adopt another entity`);
@@ -491,6 +492,8 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): R
         const made = adopted ? undefined : await createOrAdopt(spec, client, rc, inputs);
         let entity = adopted?.entity ?? made!.entity;
         const id = idFromSelf(entity.self as string);
+        // An entity that was not made from this run's decision says itself what it was made from.
+        if (spec.decide && (adopted || made?.leftover)) inputs = { ...inputs, ...plain(await spec.decide.fromEntity(client, entity)) };
         // A crashed create's leftover gets the program's current in-place values (it may have changed since).
         const drifted = made?.leftover ? reconcile(spec, entity, inputs, rc) : {};
         if (Object.keys(drifted).length) entity = await spec.api.update(client, id, drifted);
@@ -529,8 +532,11 @@ export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): R
           throw e;
         }
         const inputs = refreshedInputs(spec, entity, props);
+        // A state from before a value was decided (an earlier version) gets it from the entity.
+        const kept = decided(spec, props);
+        const missing = spec.decide && spec.decide.outputs.some((k) => !(k in kept)) ? plain(await spec.decide.fromEntity(client, entity)) : {};
         // The stored handover tag, not the entity's: a pending-delete resource must not take over a re-adoption's tag.
-        return { id, props: toOutputs(spec, entity, { ...inputs, ...decided(spec, props) }, props.managedTag ?? null), inputs };
+        return { id, props: toOutputs(spec, entity, { ...inputs, ...missing, ...kept }, props.managedTag ?? null), inputs };
       },
     ),
 

@@ -25,8 +25,11 @@ export const modelSpec: ResourceSpec<m.CustomModel> = {
       create: (v, i, rc) => (v ?? i.chosenBaseModel ? { baseModel: rc.ref(v ?? i.chosenBaseModel, "models/base") } : {}),
       read: (e) => e.baseModel?.self,
     },
-    /** How the create picks a base model when none is named; a new policy applies from the next retrain on. */
-    baseModelPolicy: { change: "local", check: (c, p) => c.baseModelPolicy(p), create: () => ({}) },
+    /**
+     * How the create picks a base model when none is named. Read only by a create, so never a change: a new policy
+     * applies from the next retrain on (and a state from before the policy existed shows no diff).
+     */
+    baseModelPolicy: { change: "none", check: (c, p) => c.baseModelPolicy(p), create: () => ({}) },
     // Order-insensitive: the same datasets listed in another order are the same training.
     datasets: {
       change: "replace",
@@ -59,13 +62,23 @@ export const modelSpec: ResourceSpec<m.CustomModel> = {
         baseModelChargesForAdaptation: b.properties?.chargeForAdaptation ?? null,
       });
       if (i.baseModel) return { chosenBaseModel: null, ...about(await c.getBaseModel(idFromSelf(String(i.baseModel)))) };
-      if (!i.baseModelPolicy) return {}; // the service trains on the locale's default
+      // The service trains on the locale's default: nothing is known of it before the model exists.
+      if (!i.baseModelPolicy) return { chosenBaseModel: null, baseModelAdaptationExpiry: null, baseModelTranscriptionExpiry: null, baseModelChargesForAdaptation: null };
       const chosen = selectBaseModel(await listBaseModels(c, i.locale), { locale: i.locale, ...i.baseModelPolicy });
       return {
         chosenBaseModel: chosen.self,
         baseModelAdaptationExpiry: chosen.adaptationExpiry,
         baseModelTranscriptionExpiry: chosen.transcriptionExpiry,
         baseModelChargesForAdaptation: chosen.chargeForAdaptation,
+      };
+    },
+    async fromEntity(c, e) {
+      const base = e.baseModel?.self ? await c.getBaseModel(idFromSelf(e.baseModel.self)).catch(() => undefined) : undefined;
+      return {
+        chosenBaseModel: null,
+        baseModelAdaptationExpiry: base?.properties?.deprecationDates?.adaptationDateTime ?? null,
+        baseModelTranscriptionExpiry: base?.properties?.deprecationDates?.transcriptionDateTime ?? null,
+        baseModelChargesForAdaptation: base?.properties?.chargeForAdaptation ?? null,
       };
     },
   },

@@ -87,7 +87,12 @@ export interface ResourceSpec<E extends Entity> {
    * create builds its body from, and are kept in the outputs from then on (read and update carry them over), so a
    * preview never asks the service again and they change only when the resource is replaced.
    */
-  decide?: { outputs: string[]; atCreate(c: SpeechClient, inputs: Inputs): Promise<Record<string, unknown>> };
+  decide?: {
+    outputs: string[];
+    atCreate(c: SpeechClient, inputs: Inputs): Promise<Record<string, unknown>>;
+    /** The same values read off an existing entity: an adopted one, a crashed create's leftover, or a state from before. */
+    fromEntity(c: SpeechClient, entity: any): Promise<Record<string, unknown>>;
+  };
   /**
    * Brings a just-created (or adopted, or resumed) entity to the point where the service works on it by itself,
    * e.g. uploads a dataset's local file in blocks. Must be idempotent: it runs again on resume.

@@ -107,19 +107,40 @@ function within(date: unknown, days: number, now: number): date is string {
   return typeof date === "string" && date !== UNKNOWN && Date.parse(date) - now <= days * DAY;
 }
 
+const THRESHOLDS = ["maxWordErrorRate", "minWordErrorRateImprovement"];
+
+/**
+ * The inputs a step changes. Dynamic providers report no per-property diff (the engine's diffReasons and
+ * detailedDiff stay empty for them), so old and new inputs are compared; unknown new values count as changes.
+ */
+function changedKeys(s: Step): string[] {
+  if (s.diffReasons?.length) return s.diffReasons.filter((k) => k !== "__provider");
+  const a = s.oldState?.inputs ?? {};
+  const b = s.newState?.inputs ?? {};
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !k.startsWith("__") && k !== "tuning" && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+/** Whether an endpoint update swaps its model (same id and URL). */
+const swaps = (e: Step) => changedKeys(e).includes("model");
+
 /** The Markdown summary; the same text serves as a GitHub step summary and as a pull-request comment. */
 export function summarize(preview: PreviewDigest, o: SummaryOptions = {}): string {
   const steps = byResource(preview.steps ?? []);
   const now = o.now ?? Date.now();
   const warnDays = o.warnDays ?? 60;
   const speech = steps.filter((s) => s.kind);
-  const stack = stackOf(steps[0]?.urn ?? "");
+  const stack = stackOf(steps[0]?.urn ?? preview.diagnostics?.find((d) => d.urn)?.urn ?? "");
   const title = `### Custom Speech preview${stack ? `: \`${stack}\`` : ""}`;
+  const diagnostics = preview.diagnostics ?? [];
+  const errors = [...new Set(diagnostics.filter((d) => d.severity === "error" && d.message).map((d) => d.message!.trim()))];
+  // A failed preview says so first: what it shows is not what merging would do.
+  const failed = errors.length ? ["**The preview failed**; what follows is incomplete.", "", ...errors.map((m) => `- ${m.split("\n")[0]}`), ""] : [];
+  const warnings = [...new Set(diagnostics.filter((d) => d.severity === "warning" && d.message).map((d) => d.message!.trim()))];
   const changed = speech.filter(changes);
   const expiring = expiry(speech, warnDays, now);
-  if (!changed.length && !expiring.length) return `${title}\n\nNo Custom Speech change.\n`;
+  if (!changed.length && !expiring.length && !failed.length) return `${title}\n\nNo Custom Speech change.${warnings.length ? `\n\n${warnings.map((w) => `- ⚠️ ${w}`).join("\n")}` : ""}\n`;
 
-  const out: string[] = [title, ""];
+  const out: string[] = [title, "", ...failed];
   const entries = (o.manifests ?? []).flatMap((m) => m.datasets);
 
   const shownData = new Set<Step>();
@@ -164,8 +185,8 @@ export function summarize(preview: PreviewDigest, o: SummaryOptions = {}): strin
       if (e.op === "delete") out.push(`- **\`${e.name}\` (${locale(e)}) is deleted: applications using endpoint ${shown(e.oldState?.id)} stop working (an outage).**`);
       else if (e.op === "replace") out.push(`- **\`${e.name}\` (${locale(e)}) is replaced (${(e.replaceReasons ?? []).join(", ")}): a new endpoint id and URL, and the old endpoint is deleted (an outage for applications using it).**`);
       else if (e.op === "create") out.push(`- \`${e.name}\` (${locale(e)}) is created, serving ${shown(after)}.`);
-      else if ((e.diffReasons ?? []).includes("model")) out.push(`- \`${e.name}\` (${locale(e)}) swaps in place (same id and URL): ${shown(before)} → ${shown(after)}${after === UNKNOWN ? " (the model that passes the gate)" : ""}.`);
-      else out.push(`- \`${e.name}\` (${locale(e)}) is updated: ${(e.diffReasons ?? []).join(", ")}.`);
+      else if (swaps(e)) out.push(`- \`${e.name}\` (${locale(e)}) swaps in place (same id and URL): ${shown(before)} → ${shown(after)}${after === UNKNOWN ? " (the model that passes the gate)" : ""}.`);
+      else out.push(`- \`${e.name}\` (${locale(e)}) is updated in place (${changedKeys(e).join(", ") || "settings"}).`);
     }
     out.push("");
   }
@@ -180,17 +201,19 @@ export function summarize(preview: PreviewDigest, o: SummaryOptions = {}): strin
         p.minWordErrorRateImprovement !== undefined && `at least ${p.minWordErrorRateImprovement} points better than the baseline`,
       ].filter(Boolean).join(", ") || "no threshold";
       const baseline = p.baselineEndpoint ? `what \`${p.baselineEndpoint}\` serves when it runs (else ${shown(p.model1)})` : shown(p.model1);
-      if (g.op === "update") out.push(`- \`${g.name}\` (${locale(g)}): the gate is decided again on the existing results with ${thresholds} (no new evaluation).`);
+      if (g.op === "update" && !THRESHOLDS.some((k) => props(g.oldState)[k] !== p[k])) out.push(`- \`${g.name}\` (${locale(g)}) is updated in place (${changedKeys(g).join(", ") || "settings"}); the gate does not change.`);
+      else if (g.op === "update") out.push(`- \`${g.name}\` (${locale(g)}): the gate is decided again on the existing results with ${thresholds} (no new evaluation).`);
       else out.push(`- \`${g.name}\` (${locale(g)}) runs: ${thresholds}; baseline: ${baseline}. A failing gate stops the \`up\` and nothing downstream changes.`);
     }
     out.push("");
   }
 
   if (expiring.length) out.push("**Expiry**", "", ...expiring.map((x) => `- ${x}`), "");
+  if (warnings.length) out.push("**Warnings**", "", ...warnings.map((w) => `- ${w}`), "");
 
   const listed = new Set([...retrains, ...shownData, ...endpoints, ...gates]);
   const rest = changed.filter((s) => !listed.has(s));
-  const unchanged = steps.filter((s) => s.op === "same").length;
+  const unchanged = steps.filter((s) => s.op === "same" && s.newState?.type !== "pulumi:pulumi:Stack" && !s.urn.includes("::pulumi:pulumi:Stack::")).length;
   const counts = Object.entries(rest.reduce<Record<string, number>>((n, s) => ({ ...n, [s.op]: (n[s.op] ?? 0) + 1 }), {}))
     .map(([op, n]) => `${n} to ${op}`)
     .join(", ");

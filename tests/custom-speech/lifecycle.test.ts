@@ -197,9 +197,11 @@ describe("Model base model chosen at create", () => {
     const mark = env.emu.requestLog.length;
     const same = await checked(modelProvider, { ...m.inputs });
     expect(await modelProvider.diff!(m.id, m.outs, same)).toMatchObject({ changes: false });
-    // A new policy applies to the next training: stored, no retrain.
+    // A new policy applies to the next training: no retrain, and no diff (a state from before the policy shows none).
     const stricter = await checked(modelProvider, { ...m.inputs, baseModelPolicy: { ...policy, minAdaptationDaysLeft: 90 } });
-    expect(await modelProvider.diff!(m.id, m.outs, stricter)).toMatchObject({ changes: true, replaces: [] });
+    expect(await modelProvider.diff!(m.id, m.outs, stricter)).toMatchObject({ changes: false });
+    const { baseModelPolicy: _none, chosenBaseModel: _c, ...before } = m.outs;
+    expect(await modelProvider.diff!(m.id, { ...before, baseModel: expected.self }, same)).toMatchObject({ changes: false });
     // Naming the same base model is no change; naming another is a retrain; dropping a name keeps the trained one.
     const named = await checked(modelProvider, { ...m.inputs, baseModel: expected.self });
     expect(await modelProvider.diff!(m.id, m.outs, named)).toMatchObject({ changes: false });
@@ -209,8 +211,13 @@ describe("Model base model chosen at create", () => {
     expect(await modelProvider.diff!(m.id, { ...m.outs, baseModel: expected.self }, dropped)).toMatchObject({ changes: false });
     expect(env.emu.requestLog.length).toBe(mark);
 
-    // Refresh and an in-place update keep what the create decided.
+    // A state from before these values existed (an earlier version) gets them from the entity at refresh.
+    const old = Object.fromEntries(Object.entries(m.outs).filter(([k]) => !k.startsWith("baseModel") && k !== "chosenBaseModel"));
+    expect((await modelProvider.read!(m.id, old)).props).toMatchObject({ baseModelAdaptationExpiry: expected.adaptationExpiry, baseModelTranscriptionExpiry: expected.transcriptionExpiry });
+    // Refresh and an in-place update keep what the create decided, with no extra request.
+    const mark2 = env.emu.requestLog.length;
     const read = await modelProvider.read!(m.id, m.outs);
+    expect(env.emu.requestLog.length - mark2).toBe(1);
     expect(read.props).toMatchObject({ chosenBaseModel: expected.self, baseModelAdaptationExpiry: expected.adaptationExpiry });
     const renamed = await modelProvider.update!(m.id, read.props!, await checked(modelProvider, { ...m.inputs, description: "renamed" }));
     expect(renamed.outs).toMatchObject({ chosenBaseModel: expected.self, baseModelAdaptationExpiry: expected.adaptationExpiry, description: "renamed" });

@@ -1,5 +1,6 @@
 // The pull-request summary of `pulumi preview --json` (fixtures in the CLI's documented shape, pkg/display/json.go
-// PreviewDigest, with secrets as "[secret]" and unknowns as the engine's placeholder), and the expiry report.
+// PreviewDigest, with secrets as "[secret]" and unknowns as the engine's placeholder; dynamic resources carry no
+// diffReasons or detailedDiff, as the dynamic-provider server reports none), and the expiry report.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -29,6 +30,25 @@ describe("preview summary", () => {
     expect(md).toContain("Everything else: no other change; 1 unchanged.");
     // Secrets stay secrets: nothing of a SAS URL or key is in the text.
     expect(md).not.toMatch(/sig=|\[secret\]/);
+  });
+
+  it("reads the same with or without --show-replacement-steps (one replace step per resource)", () => {
+    const digest = fixture("retrain-changed-data");
+    const plain = { ...digest, steps: digest.steps!.filter((s) => s.op !== "create-replacement" && s.op !== "delete-replaced") };
+    expect(summarize(plain, { now: NOW, manifests: [manifest] })).toBe(summarize(digest, { now: NOW, manifests: [manifest] }));
+  });
+
+  it("a failed preview says so first, with the error; the program's warnings are listed", () => {
+    const digest = fixture("no-speech-change");
+    digest.diagnostics = [
+      { urn: "urn:pulumi:prod::custom-speech::pulumi:pulumi:Stack::custom-speech-prod", message: "Stack config \"locales\": locales[0].evalution is not a setting\nmore", severity: "error" },
+      { urn: "urn:pulumi:prod::custom-speech::customspeech:index:LocalePipeline::speech-en-us", message: "en-US: the base model can be trained on only until 2027-01-01 (31 days); move to a newer base model.", severity: "warning" },
+    ];
+    const md = summarize(digest, { now: NOW });
+    expect(md).toContain("**The preview failed**; what follows is incomplete.");
+    expect(md).toContain('- Stack config "locales": locales[0].evalution is not a setting');
+    expect(md).not.toContain("No Custom Speech change.");
+    expect(md).toContain("**Warnings**\n\n- en-US: the base model can be trained on only until 2027-01-01");
   });
 
   it("audio hours come from the sync manifest and drive the estimate", () => {

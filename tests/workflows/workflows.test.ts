@@ -55,7 +55,7 @@ test.each(files)("%s logs in to Azure with OIDC only: id-token permission, no cl
 
 test("preview: a saved plan, the summary as the step summary and as one edited pull-request comment per stack", () => {
   const run = steps("preview.yml").map((s) => s.run ?? "").join("\n");
-  expect(run).toMatch(/pulumi preview --json --save-plan/);
+  expect(run).toMatch(/pulumi preview --json --show-sames --save-plan/);
   expect(run).toMatch(/npm run -s preview-summary -- --in "preview-\$\{\{ matrix.stack \}\}.json"/);
   expect(run).toContain('>> "$GITHUB_STEP_SUMMARY"');
   const comment = steps("preview.yml").find((s) => s.uses?.startsWith("actions/github-script"))!;
@@ -73,6 +73,21 @@ test("deploy: dev first, then prod behind the prod environment, one deployment a
   expect(up.jobs.up["timeout-minutes"]).toBeLessThanOrEqual(360); // GitHub-hosted runners stop jobs at 6 hours
   const pulumi = steps("up.yml").find((s) => s.uses?.startsWith("pulumi/actions"))!;
   expect(pulumi.with).toMatchObject({ command: "up", plan: "${{ steps.plan.outputs.file }}" });
+});
+
+test("long deploys keep their Azure identity: a workload-identity token file refreshed in the background", () => {
+  const fresh = steps("up.yml").find((s) => s.name === "keep an OIDC token fresh for long trainings")!;
+  expect(fresh.run).toMatch(/AZURE_FEDERATED_TOKEN_FILE=\$file/);
+  expect(fresh.run).toMatch(/while sleep 240; do fetch/);
+  expect(fresh.run).toMatch(/audience=api:\/\/AzureADTokenExchange/);
+  const plan = steps("up.yml").find((s) => s.name?.startsWith("the reviewed plan"))!;
+  expect(plan.if).toBe("github.run_attempt == 1"); // a re-run resumes from a changed state: no stale plan
+});
+
+test("pull requests preview with a read-only identity of their own; drift never runs beside a deployment", () => {
+  expect(text("preview.yml")).toContain("client-id: ${{ vars.AZURE_PREVIEW_CLIENT_ID }}");
+  expect(text("preview.yml")).not.toContain("vars.AZURE_CLIENT_ID");
+  expect(doc("drift.yml").concurrency).toEqual({ group: "deploy", "cancel-in-progress": false });
 });
 
 test("drift: refresh expecting no change, then the expiry report that fails the job", () => {
