@@ -11,6 +11,8 @@ export class Resource {
   readonly apiBase: string;
   /** setForbidden: authenticated callers get 403 (a principal without a Speech data-plane role). */
   forbidden = false;
+  /** failCopies: copies started from this resource end Failed with this message. */
+  copyFailure?: string;
   constructor(
     readonly name: string,
     readonly region: string,

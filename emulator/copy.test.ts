@@ -123,3 +123,22 @@ it("answers 403 Forbidden while a resource denies the caller, and serves again o
   emu.setForbidden("serve-westeurope", false);
   expect((await target.post("/models:authorizecopy", { sourceResourceId: emu.resources["train-eastus"].resourceId })).status).toBe(200);
 });
+
+it("a copy failed by failCopies ends Failed with the error, and nothing arrives in the target", async () => {
+  const { model } = await trainedModel(source);
+  const before = (await target.get("/models")).body.values.length;
+  emu.failCopies("train-eastus", "The target region is unavailable.");
+  try {
+    const auth = (await target.post("/models:authorizecopy", { sourceResourceId: emu.resources["train-eastus"].resourceId })).body;
+    const copy = await source.post(`/models/${idOf(model.self)}:copy`, auth);
+    expect(copy.status).toBe(202);
+    clock.advance(4_000);
+    const done = (await source.get(`/operations/models/copy/${copy.body.id}`)).body;
+    expectSchema(done, "Operation");
+    expect(done).toMatchObject({ status: "Failed", error: { code: "InternalCommunicationFailed", message: "The target region is unavailable." } });
+    expect(done).not.toHaveProperty("result");
+    expect((await target.get("/models")).body.values).toHaveLength(before);
+  } finally {
+    emu.failCopies("train-eastus", undefined);
+  }
+});

@@ -245,6 +245,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       for (const a of Object.values(r.state.copyAuthorizations)) a.expirationDateTime = new Date(now() - 1000).toISOString();
       persist();
     },
+    failCopies: (resourceName, message) => {
+      const r = resources.get(resourceName);
+      if (!r) throw new Error(`failCopies: no emulated resource '${resourceName}'.`);
+      r.copyFailure = message;
+    },
     setForbidden: (resourceName, forbidden) => {
       const r = resources.get(resourceName);
       if (!r) throw new Error(`setForbidden: no emulated resource '${resourceName}'.`);

@@ -79,6 +79,8 @@ export interface StoredCopyOperation {
   targetModelId: string;
   /** The target's new model, added to the target only once the operation has succeeded (as the service shows it). */
   copy?: StoredModel;
+  /** failCopies: the operation ends Failed with this error, and nothing arrives in the target. */
+  failure?: { code: string; message: string };
 }
 
 export interface ResourceState {

@@ -70,6 +70,8 @@ export interface RunningEmulator {
   rotateKey(resource: string, key: string): void;
   /** Ends every copy authorization the (target) resource has issued so far, as if their lifetime had passed. */
   expireCopyAuthorizations(resource: string): void;
+  /** Copies started from this (source) resource while set end Failed with `message`; undefined stops it. */
+  failCopies(resource: string, message: string | undefined): void;
   /** While set, every request to the resource is answered 403 Forbidden, as for a principal without a data-plane role. */
   setForbidden(resource: string, forbidden: boolean): void;
   /** Called after every answered (or reset) request, e.g. to crash a client right after its POST. */

@@ -192,7 +192,7 @@ async function wait(operation: string, inputs: Inputs): Promise<Outputs> {
       );
     }
     if ((e as { code?: string }).code === "CopyFailed") {
-      throw partialFailure(`${who(inputs)}: ${messageOf(e)}. Nothing was copied; \`pulumi up --replace\` tries again.`, operation, {
+      throw partialFailure(`${who(inputs)}: ${messageOf(e).replace(/\.$/, "")}. Nothing was copied; \`pulumi up --replace\` tries again.`, operation, {
         ...outputsOf({ status: "Failed" }, inputs, null, operation),
         __provider: inputs.__provider,
       });

@@ -70,7 +70,16 @@ export function copyModel(ctx: Ctx): Reply {
     wordErrorRate: source.wordErrorRate, // a copy is the same model
     timeline,
   };
-  const operation: StoredCopyOperation = { id: newId(), createdAt: ctx.now, timeline, sourceModelId: source.id, targetResource: target.name, targetModelId: copy.id, copy };
+  const failure = ctx.resource.copyFailure ? { code: "InternalCommunicationFailed", message: ctx.resource.copyFailure } : undefined;
+  const operation: StoredCopyOperation = {
+    id: newId(),
+    createdAt: ctx.now,
+    timeline,
+    sourceModelId: source.id,
+    targetResource: target.name,
+    targetModelId: copy.id,
+    ...(failure ? { failure } : { copy }),
+  };
   ctx.resource.state.copyOperations[operation.id] = operation;
   const view = operationView(ctx, operation);
   return {
@@ -88,8 +97,9 @@ function operationView(ctx: Ctx, op: StoredCopyOperation): Operation {
     self: ctx.resource.self(`/operations/models/copy/${op.id}`),
     createdDateTime: iso(op.createdAt),
     lastActionDateTime: iso(phase.lastActionAt),
-    status: phase.status,
-    ...(phase.status === "Succeeded" && target && { result: { link: target.self(`/models/${op.targetModelId}`) } }),
+    status: op.failure && phase.status === "Succeeded" ? "Failed" : phase.status,
+    ...(!op.failure && phase.status === "Succeeded" && target && { result: { link: target.self(`/models/${op.targetModelId}`) } }),
+    ...(op.failure && phase.status === "Succeeded" && { error: op.failure }),
   };
 }
 

@@ -158,6 +158,25 @@ describe("ModelCopy", () => {
     expect((await h.read(again))?.outputs.copyOperation).toBeNull();
   });
 
+  it("a failed copy operation is a partial failure that copied nothing; it stays failed on update, and deleting it removes nothing", async () => {
+    const model = await trainedModel();
+    const before = await targetModels();
+    emu.failCopies("train-eastus", "The copy could not reach the target region.");
+    try {
+      const e = (await rejection(h.create((await h.check({}, props("copy-failing", { sourceModel: model }))).inputs))) as ProviderCallError;
+      const init = e.initFailed!;
+      expect(init.reasons[0]).toMatch(/The model copy .* failed: InternalCommunicationFailed: The copy could not reach the target region\. Nothing was copied; `pulumi up --replace` tries again/);
+      expect(init.properties).toMatchObject({ status: "Failed", copyOperation: init.id });
+      expect(await journals()).toBe(0);
+      const again = await rejection(h.update({ id: init.id, outputs: init.properties }, { ...init.properties }));
+      expect(String(again)).toMatch(/Nothing was copied/);
+      await h.delete({ id: init.id, outputs: init.properties });
+    } finally {
+      emu.failCopies("train-eastus", undefined);
+    }
+    expect(await targetModels()).toBe(before);
+  });
+
   it("refuses bad inputs at preview, naming the property, with no HTTP call", async () => {
     const mark = emu.requestLog.length;
     const base = (await source.listBaseModels())[0].self!;

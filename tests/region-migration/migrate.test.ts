@@ -139,6 +139,26 @@ describe("npm run migrate", () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")).operations).toEqual({});
   }, 30_000);
 
+  it("a copy that fails is listed with exit 1 and forgotten, so the next run copies it afresh", async () => {
+    const base = (await source.listBaseModels()).find((m) => m.locale === "en-US")!;
+    const ds = (await source.listDatasets())[0];
+    const m = await source.createModel({ displayName: "model-d", locale: "en-US", baseModel: { self: base.self! }, datasets: [{ self: ds.self! }] });
+    await source.waitForModel(idOf(m.self!), { initialDelayMs: 10 });
+    emu.failCopies("train-eastus", "The copy could not reach the target region.");
+    try {
+      const failed = await capture(() => main(args(["--models", idOf(m.self!)]), ENV));
+      expect(failed.code).toBe(1);
+      expect(failed.err).toMatch(/failed: model model-d \(.*\): The model copy .* failed: InternalCommunicationFailed: The copy could not reach the target region/);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")).operations).toEqual({});
+    } finally {
+      emu.failCopies("train-eastus", undefined);
+    }
+    const retried = await capture(() => main(args(["--models", idOf(m.self!)]), ENV));
+    expect(retried.code).toBe(0);
+    expect(retried.out).toMatch(/model\s+model-d\s+\S+\s+\S+\s+copied/);
+    expect((await target.listModels()).filter((x) => x.displayName === "model-d")).toHaveLength(1);
+  }, 30_000);
+
   it("exits 3 naming the role when a side refuses the credentials, 1 listing an unknown model, and 2 on bad usage", async () => {
     const denied = await capture(() => main(args(), { ...ENV, SPEECH_FROM_KEY: "wrong-key" }));
     expect(denied.code).toBe(3);
