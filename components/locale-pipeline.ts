@@ -45,6 +45,40 @@ export function expiryWarnings(
   return out;
 }
 
+/** A locale's endpoint from its config: shared by LocalePipeline (trained here) and LocaleReplica (copied). */
+export function localeEndpoint(
+  name: string,
+  c: { locale: string; endpoint?: LocaleConfig["endpoint"] },
+  wiring: { speech: pulumi.Input<SpeechConnectionInput>; tuning?: Tuning; project: pulumi.Input<string>; model: pulumi.Input<string> },
+  opts: pulumi.CustomResourceOptions,
+): Endpoint {
+  return new Endpoint(
+    name,
+    {
+      ...wiring,
+      locale: c.locale,
+      displayName: c.endpoint?.displayName ?? `${c.locale} endpoint`,
+      loggingEnabled: c.endpoint?.loggingEnabled,
+      waitMinutes: c.endpoint?.waitMinutes,
+      adoptId: c.endpoint?.adoptId,
+    },
+    opts,
+  );
+}
+
+/** Logs the expiry warnings of a locale's served model (and base model) from the program, so previews show them too. */
+export function warnOnExpiry(
+  parent: pulumi.Resource,
+  locale: string,
+  dates: { modelTranscriptionExpiry: pulumi.Output<string | null>; baseModelAdaptationExpiry?: pulumi.Output<string | null> },
+  windowDays: number,
+  hint = "",
+): void {
+  pulumi.all([dates.modelTranscriptionExpiry, dates.baseModelAdaptationExpiry ?? null]).apply(([t, a]) => {
+    for (const w of expiryWarnings(locale, { modelTranscriptionExpiry: t, baseModelAdaptationExpiry: a }, windowDays)) pulumi.log.warn(`${w}${hint}`, parent);
+  });
+}
+
 export class LocalePipeline extends pulumi.ComponentResource {
   readonly project: Project;
   readonly datasets: Record<string, Dataset>;
@@ -136,20 +170,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
       deployed = this.evaluation.approvedModel;
     }
 
-    this.endpoint = new Endpoint(
-      endpointName,
-      {
-        ...common,
-        project,
-        locale: c.locale,
-        model: deployed,
-        displayName: c.endpoint?.displayName ?? `${c.locale} endpoint`,
-        loggingEnabled: c.endpoint?.loggingEnabled,
-        waitMinutes: c.endpoint?.waitMinutes,
-        adoptId: c.endpoint?.adoptId,
-      },
-      child,
-    );
+    this.endpoint = localeEndpoint(endpointName, c, { ...common, project, model: deployed }, child);
 
     this.endpointId = this.endpoint.id;
     this.endpointUrl = this.endpoint.webSocketUrl;
@@ -157,11 +178,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
     this.modelTranscriptionExpiry = this.model.transcriptionExpiry;
     this.baseModelAdaptationExpiry = this.model.baseModelAdaptationExpiry.apply((d) => d ?? null);
 
-    // The program warns, not the provider, so previews show it too.
-    const windowDays = c.expiryWarningDays ?? 60;
-    pulumi.all([this.modelTranscriptionExpiry, this.baseModelAdaptationExpiry]).apply(([t, a]) => {
-      for (const w of expiryWarnings(c.locale, { modelTranscriptionExpiry: t, baseModelAdaptationExpiry: a }, windowDays)) pulumi.log.warn(w, this);
-    });
+    warnOnExpiry(this, c.locale, this, c.expiryWarningDays ?? 60);
 
     this.registerOutputs({
       endpointId: this.endpointId,

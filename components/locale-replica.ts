@@ -2,9 +2,9 @@
 // served model) → Endpoint. When the source serves a new model, the copy is replaced and the endpoint swaps to the
 // new copy in place (same id and URL); the old copy is deleted at the end of that `up`. Nothing here trains.
 import * as pulumi from "@pulumi/pulumi";
-import { Endpoint, ModelCopy, Project } from "./custom-speech";
+import { ModelCopy, Project, type Endpoint } from "./custom-speech";
 import type { SpeechConnectionInput, Tuning } from "./custom-speech";
-import { expiryWarnings } from "./locale-pipeline";
+import { localeEndpoint, warnOnExpiry } from "./locale-pipeline";
 import type { CopiedLocaleConfig } from "./stack-config";
 
 export interface LocaleReplicaArgs {
@@ -46,20 +46,7 @@ export class LocaleReplica extends pulumi.ComponentResource {
       },
       child,
     );
-    this.endpoint = new Endpoint(
-      `${name}-endpoint`,
-      {
-        ...common,
-        project: this.project.self,
-        locale: c.locale,
-        model: this.copy.self,
-        displayName: c.endpoint?.displayName ?? `${c.locale} endpoint`,
-        loggingEnabled: c.endpoint?.loggingEnabled,
-        waitMinutes: c.endpoint?.waitMinutes,
-        adoptId: c.endpoint?.adoptId,
-      },
-      child,
-    );
+    this.endpoint = localeEndpoint(`${name}-endpoint`, c, { ...common, project: this.project.self, model: this.copy.self }, child);
 
     this.endpointId = this.endpoint.id;
     this.endpointUrl = this.endpoint.webSocketUrl;
@@ -67,10 +54,7 @@ export class LocaleReplica extends pulumi.ComponentResource {
     this.sourceModel = this.copy.sourceModel;
     this.modelTranscriptionExpiry = this.copy.transcriptionExpiry;
 
-    const windowDays = c.expiryWarningDays ?? 60;
-    this.modelTranscriptionExpiry.apply((t) => {
-      for (const w of expiryWarnings(c.locale, { modelTranscriptionExpiry: t }, windowDays)) pulumi.log.warn(`${w} (retrain in the source stack ${c.copyFrom.stack})`, this);
-    });
+    warnOnExpiry(this, c.locale, this, c.expiryWarningDays ?? 60, ` (retrain in the source stack ${c.copyFrom.stack})`);
 
     this.registerOutputs({
       endpointId: this.endpointId,

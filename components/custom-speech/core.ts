@@ -468,18 +468,23 @@ export const guard =
     }
   };
 
-export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): Required<Omit<pulumi.dynamic.ResourceProvider, "configure">> {
-
+/** The offline half of a provider, the same for every resource: Check and Diff derived from the spec. */
+export function offlineMethods(spec: ResourceSpec<any>): Pick<Required<pulumi.dynamic.ResourceProvider>, "check" | "diff"> {
   return {
     check: guard(
       (_olds, news) => news,
       async (olds: Inputs, news: Inputs) => checkInputs(spec, news, olds),
     ),
-
     diff: guard(
       (_id, _olds, news) => news,
       async (_id: string, olds: Inputs, news: Inputs) => diffInputs(spec, olds, news),
     ),
+  };
+}
+
+export function defineSpeechResource<E extends Entity>(spec: ResourceSpec<E>): Required<Omit<pulumi.dynamic.ResourceProvider, "configure">> {
+  return {
+    ...offlineMethods(spec),
 
     create: guard(
       (inputs) => inputs,

@@ -13,15 +13,14 @@ import type * as m from "../speech-api/models";
 import { IDENTITY_TAG_KEYS, referenceKey } from "./checks";
 import {
   MANAGED,
-  checkInputs,
   clientFor,
   customPropertiesBody,
-  diffInputs,
   guard,
   identityTags,
   isDeadline,
   messageOf,
   newManagedTag,
+  offlineMethods,
   partialFailure,
   plain,
   patchFor,
@@ -133,9 +132,10 @@ async function closeJournal(target: SpeechClient, journal: m.Project | undefined
  * failure), the journal has done its job, and leaving it would let a replacement with the same inputs take over
  * an operation that belongs to this resource.
  */
-async function closeJournalOf(target: SpeechClient, inputs: Inputs, operation: string | null): Promise<void> {
+async function closeJournalOf(target: SpeechClient, inputs: Inputs, operation: string | null, known?: m.Project): Promise<void> {
   if (!operation) return;
-  const journal = await findJournal(target, inputs);
+  // The create holds its journal; other paths look (one may be left from a run that stopped).
+  const journal = known ?? (await findJournal(target, inputs));
   if (journal?.customProperties?.[OPERATION_TAG] === operation) await closeJournal(target, journal);
 }
 
@@ -157,18 +157,18 @@ async function checkBeforeCopy(source: SpeechClient, target: SpeechClient, input
 }
 
 /** Waits for the copy operation, then tags the copy, connects it to the project and closes the journal. */
-async function complete(operation: string, inputs: Inputs): Promise<Outputs> {
+async function complete(operation: string, inputs: Inputs, journal?: m.Project): Promise<Outputs> {
   const target = clientFor(inputs);
   try {
-    return await wait(operation, inputs);
+    return await wait(operation, inputs, journal);
   } catch (e) {
     // The engine gets the operation id with a partial failure: the journal is not needed any more.
-    if (typeof (e as { id?: unknown }).id === "string") await closeJournalOf(target, inputs, operation).catch(() => undefined);
+    if (typeof (e as { id?: unknown }).id === "string") await closeJournalOf(target, inputs, operation, journal).catch(() => undefined);
     throw e;
   }
 }
 
-async function wait(operation: string, inputs: Inputs): Promise<Outputs> {
+async function wait(operation: string, inputs: Inputs, journal?: m.Project): Promise<Outputs> {
   const source = clientFor(inputs, "sourceSpeech");
   const target = clientFor(inputs);
   const { minutes, poll } = waitOptions(spec, inputs);
@@ -202,11 +202,11 @@ async function wait(operation: string, inputs: Inputs): Promise<Outputs> {
       __provider: inputs.__provider,
     });
   }
-  return finish(target, operation, arrived.id, inputs);
+  return finish(target, operation, arrived.id, inputs, journal);
 }
 
 /** Gives the copy the program's display name, description, custom properties, identity tags and project. */
-async function finish(target: SpeechClient, operation: string | null, modelId: string, inputs: Inputs): Promise<Outputs> {
+async function finish(target: SpeechClient, operation: string | null, modelId: string, inputs: Inputs, journal?: m.Project): Promise<Outputs> {
   let entity = await target.getModel(modelId);
   const managedTag = newManagedTag();
   // The copy arrives with the source's custom properties: they are replaced by the program's and the identity tags.
@@ -224,7 +224,7 @@ async function finish(target: SpeechClient, operation: string | null, modelId: s
       __provider: inputs.__provider,
     });
   }
-  await closeJournalOf(target, inputs, operation);
+  await closeJournalOf(target, inputs, operation, journal);
   return outputsOf(entity, inputs, managedTag, operation);
 }
 
@@ -242,15 +242,7 @@ async function adopt(target: SpeechClient, inputs: Inputs): Promise<{ id: string
 }
 
 export const modelCopyProvider: Required<Omit<pulumi.dynamic.ResourceProvider, "configure">> = {
-  check: guard(
-    (_olds, news) => news,
-    async (olds: Inputs, news: Inputs) => checkInputs(spec, news, olds),
-  ),
-
-  diff: guard(
-    (_id, _olds, news) => news,
-    async (_id: string, olds: Inputs, news: Inputs) => diffInputs(spec, olds, news),
-  ),
+  ...offlineMethods(spec),
 
   create: guard(
     (inputs) => inputs,
@@ -290,7 +282,7 @@ export const modelCopyProvider: Required<Omit<pulumi.dynamic.ResourceProvider, "
           });
         });
       }
-      const outs = await complete(operation, inputs);
+      const outs = await complete(operation, inputs, journal);
       if (interrupted) await sweepInterrupted(target, inputs, interrupted.sourceModel, interrupted.since, outs.modelId);
       return { id: operation, outs };
     },
