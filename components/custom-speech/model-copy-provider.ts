@@ -37,6 +37,9 @@ import { canonicalJson, inputKeys, mergeBodies, type Inputs } from "./spec";
 /** The copy operation of a resource: its id, unless it adopted an existing model (adoptId). */
 const operationOf = (id: string, props: Inputs): string | null => (props.adoptId ? null : (props.copyOperation ?? id));
 
+/** The least a delete waits for a copy still running. */
+const DELETE_WAIT_MINUTES = 10;
+
 /** The journal's custom property that holds the copy operation's id. */
 const OPERATION_TAG = "pulumi-copy-operation";
 const JOURNAL = "journal";
@@ -349,18 +352,23 @@ export const modelCopyProvider: Required<Omit<pulumi.dynamic.ResourceProvider, "
       const operation = operationOf(id, props);
       let modelId: string | undefined = props.modelId ?? undefined;
       if (!modelId && operation) {
-        // A copy that was still running: wait for it (within the budget), so it does not arrive after the delete.
+        // A copy that was still running: wait for it, so it does not arrive after the delete. At least 10 minutes:
+        // a budget that ran out on the create (the reason it is still running) must not make the delete give up.
+        const budget = { ...props, waitMinutes: Math.max(props.waitMinutes ?? spec.defaultWaitMinutes ?? 60, DELETE_WAIT_MINUTES) };
         try {
-          modelId = (await waitForModelCopy(clientFor(props, "sourceSpeech"), operation, waitOptions(spec, props).poll)).id;
+          modelId = (await waitForModelCopy(clientFor(props, "sourceSpeech"), operation, waitOptions(spec, budget).poll)).id;
         } catch (e) {
+          if (isDeadline(e)) throw new Error(`${who(props)}: the copy ${operation} is still running after ${budget.waitMinutes} minutes; run the delete again once it has finished, or its model would arrive after the delete`);
           if (!isNotFound(e) && (e as { code?: string }).code !== "CopyFailed") throw e;
         }
       }
       if (modelId) {
         try {
-          // A copy another resource has since taken over (a replacement adopting the same model) lives on.
-          const tag = (await target.getModel(modelId)).customProperties?.[MANAGED];
-          if (!tag || tag === props.managedTag) await target.deleteModel(modelId);
+          // A copy another ModelCopy has since taken over (a replacement adopting the same model) lives on. One not
+          // tagged yet still carries its source model's tags, which claim nothing here.
+          const tags = (await target.getModel(modelId)).customProperties ?? {};
+          const claimed = tags[IDENTITY_TAG_KEYS[0]]?.includes("/ModelCopy/") && tags[MANAGED] !== props.managedTag;
+          if (!claimed) await target.deleteModel(modelId);
         } catch (e) {
           if (isInUse(e)) throw new Error(`${who(props)}: the copy ${modelId} cannot be deleted: ${spec.inUseHint}. Service said: ${messageOf(e)}`);
           if (!isNotFound(e)) throw e;

@@ -4,9 +4,13 @@
 import * as path from "path";
 import { SpeechClient } from "../../components/speech-api";
 import { Deployment } from "../support/deployment";
-import { FAST_TUNING, PROJECT, ROOT, entitiesOf, opsOf, requestsSince, sandboxStack, type SandboxStack } from "../support/sandbox-stack";
+import { FAST_DURATIONS, FAST_TUNING, PROJECT, ROOT, entitiesOf, opsOf, requestsSince, sandboxStack, type SandboxStack } from "../support/sandbox-stack";
 
 const SOURCE_STACK = "organization/custom-speech/sandbox";
+/** The serving stack's locales; `waitMinutes` is the copy's wait budget. */
+const servingLocales = (waitMinutes?: number) => [
+  { locale: "en-US", copyFrom: { stack: SOURCE_STACK, ...(waitMinutes === undefined ? {} : { waitMinutes }) }, endpoint: { displayName: "callcenter-en-US-sweden" } },
+];
 let s: SandboxStack;
 let target: Deployment;
 const id = (self: string) => self.split("?")[0].split("/").pop()!;
@@ -15,6 +19,8 @@ const serving = () => new SpeechClient({ endpoint: s.emu.resources.serving.endpo
 beforeAll(async () => {
   s = await sandboxStack({
     emulator: {
+      // A copy takes 1.5 s: long enough to outlive a budget of 0.3 s, and to be killed while it runs.
+      durations: { ...FAST_DURATIONS, copy: 1500 },
       resources: [
         { name: "speech", region: "eastus", key: "local-key", subscriptionId: "sub-train", resourceGroup: "rg-train" },
         { name: "serving", region: "swedencentral", key: "serve-key", subscriptionId: "sub-serve", resourceGroup: "rg-serve" },
@@ -33,7 +39,7 @@ beforeAll(async () => {
       existingSpeech: { endpoint: r.endpoint, region: r.region, resourceId: r.resourceId },
       existingSpeechKey: r.key,
       sourceSpeechKey: s.emu.resources.speech.key,
-      locales: [{ locale: "en-US", copyFrom: { stack: SOURCE_STACK }, endpoint: { displayName: "callcenter-en-US-sweden" } }],
+      locales: servingLocales(),
       tuning: FAST_TUNING,
     },
     secretConfig: ["existingSpeechKey", "sourceSpeechKey"],
@@ -150,5 +156,32 @@ describe("a serving stack in another region, copying from the training stack", (
     expect((await serving().listProjects()).length).toBe(0); // no journal left either
     expect(await entitiesOf(s.client())).toEqual(before);
     expect((await s.client().getEndpoint(served.endpointId)).model?.self).toBe(served.servedModel);
+  });
+
+  test("a copy that outlives its budget is kept: refresh works after it, the next up resumes it with one copy, and destroy straight after such a failure leaves nothing", async () => {
+    const mark = s.emu.requestLog.length;
+    target.setConfig("locales", servingLocales(0.005));
+    const failed = await target.up();
+    expect(failed.error?.message).toMatch(/still (NotStarted|Running) after the .*wait budget/);
+    expect(failed.steps.find((x) => x.name === "speech-en-us-copy")).toMatchObject({ op: "create", initFailed: true });
+    expect((await target.refresh()).error).toBeUndefined();
+
+    target.setConfig("locales", servingLocales());
+    const resumed = await target.up();
+    expect(resumed.error).toBeUndefined();
+    const out = resumed.outputs.locales["en-US"];
+    expect((await serving().getEndpoint(out.endpointId)).model?.self).toBe(out.servedModel);
+    expect(requestsSince(s.emu, mark, { method: "POST", path: /:copy$/ })).toHaveLength(1);
+    expect((await target.destroy()).error).toBeUndefined();
+
+    // Destroy right after a partial failure: it waits for the copy still running and deletes what it made.
+    target.setConfig("locales", servingLocales(0.005));
+    expect((await target.up()).error).toBeDefined();
+    const destroyed = await target.destroy();
+    expect(destroyed.error).toBeUndefined();
+    expect(target.checkpoint.resources).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 2_000)); // longer than a copy: nothing arrives after the delete
+    expect(await serving().listModels()).toEqual([]);
+    expect(await serving().listProjects()).toEqual([]);
   });
 });
