@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run emulator -- --port N [--resource NAME=REGION:KEY ...] [--state FILE] [--tls] [--duration model=60000 ...]`
 // Prints each resource's endpoint, region and ARM resource id (never its key) and stops on SIGINT/SIGTERM.
 import * as fs from "fs";

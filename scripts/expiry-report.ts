@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run expiry-report -- --in state.json [--warn-days 60] [--out report.md]`: from `pulumi stack export`, what
 // each endpoint serves and until when. Exit codes: 0 nothing served expires inside the window, 1 something does
 // (the scheduled drift job fails), 2 usage or unreadable input.

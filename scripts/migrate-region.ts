@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run migrate -- --from <endpoint> --to <endpoint> --from-resource-id <arm id> --to-resource-id <arm id> …`:
 // copy custom models (and optionally their projects and endpoints) to another Speech resource, print the mapping
 // and write it as JSON. Exit codes: 0 done, 1 some items failed (listed), 2 usage, 3 cannot reach or authorize.

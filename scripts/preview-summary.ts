@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run preview-summary -- --in preview.json [--manifest training-data.manifest.json] [--out summary.md]`:
 // Markdown of what a `pulumi preview --json` will do to the speech stack (retrains, endpoint swaps, gates, expiry),
 // for a pull-request comment and the GitHub step summary. Exit codes: 0 written, 2 usage or unreadable input.

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run repair-state -- --in state.json --out repaired.json`: rewrites the serialized provider of every Custom
 // Speech resource in an exported Pulumi state (`pulumi stack export`, or a DIY backend's checkpoint file) to the
 // thin provider this version serializes. For states written by 0.1.0: their resources carry the whole

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run sync-data -- …`: validate training data folders, then sync them to blob storage and write the
 // manifest the Dataset resources consume. Exit codes: 0 ok, 1 validation errors (nothing uploaded),
 // 2 usage error, 3 storage, network or auth failure.

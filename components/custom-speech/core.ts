@@ -77,7 +77,7 @@ export function plain<T>(value: T): T {
 
 // ---- the stack config the engine hands the provider (Configure) ----
 
-interface ConfigSource {
+export interface ConfigSource {
   get(key: string): string | undefined;
 }
 

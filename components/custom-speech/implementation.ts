@@ -20,3 +20,4 @@ export const providers = {
 export type ResourceKind = keyof typeof providers;
 
 export { configure };
+export type { ConfigSource } from "./core";

@@ -6,6 +6,10 @@ import type { Manifest } from "../training-data/manifest";
 import { SKU_LIMITS } from "../domain";
 
 /** The engine's placeholder for a value not known until the deployment (pkg/resource/stack/deployment.go). */
+export type { Manifest };
+export { MANIFEST_VERSION, type ManifestEntry } from "../training-data/manifest";
+export type { DatasetKind } from "../domain";
+
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SECRET = "[secret]";
 

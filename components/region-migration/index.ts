@@ -21,6 +21,9 @@ import {
 import type * as m from "../speech-api/models";
 import { IDENTITY_TAG_KEYS, MAX_CUSTOM_PROPERTIES } from "../custom-speech/checks";
 
+export type { PollOptions, SpeechClientOptions, SpeechConnection };
+export type { Clock, RateLimit } from "../speech-api";
+
 export const MIGRATED_FROM = "migrated-from";
 
 export interface MigrationOptions {

@@ -1,5 +1,5 @@
 // The typed Speech to text 2025-10-15 client (no Pulumi here; see README.md).
-export type * as models from "./models";
+export * as models from "./models";
 export { API_VERSION, COGNITIVE_SERVICES_SCOPE, MAX_BLOCK_SIZE, SpeechClient, blockIdFor } from "./client";
 export type { SpeechClientOptions, SpeechConnection } from "./client";
 export { systemClock, VirtualClock } from "./clock";

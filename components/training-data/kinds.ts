@@ -17,7 +17,7 @@ import {
 } from "../domain";
 
 export { DATASET_KINDS, PURPOSES, SPEECH_SKUS, CONTAINER_KINDS, DEFAULT_CONTAINERS, containerFor, defaultPurpose, isLocale, ValidationError } from "../domain";
-export type { DatasetKind, Purpose, ContainerLayout, ContainerKind } from "../domain";
+export type { DatasetKind, Purpose, ContainerLayout, ContainerKind, SpeechSku } from "../domain";
 export type Sku = SpeechSku;
 
 /** Audio kinds are zipped (audio files, plus `trans.txt` for Acoustic, at the zip root); text kinds upload one file as is. */

@@ -11,9 +11,9 @@ const ROOT = path.resolve(__dirname, "../..");
 
 describe("the implementation reference a program serializes", () => {
   test("inside node_modules: the package's public provider entry (no file path of the package in it)", () => {
-    expect(implementationRef("/work/app/node_modules/pulumi-custom-speech/bin/components/custom-speech/implementation.js", "/work/app")).toEqual({ module: `pulumi-custom-speech/${PROVIDER_ENTRY}` });
-    expect(implementationRef("/w/app/node_modules/@contoso/speech/bin/components/custom-speech/implementation.js", "/w/app")).toEqual({ module: "@contoso/speech/provider" });
-    expect(implementationRef("/w/app/node_modules/.pnpm/pulumi-custom-speech@0.2.0/node_modules/pulumi-custom-speech/bin/x.js", "/w/app")).toEqual({ module: "pulumi-custom-speech/provider" });
+    expect(implementationRef("/work/app/node_modules/pulumi-custom-speech/dist/components/custom-speech/implementation.js", "/work/app")).toEqual({ module: `pulumi-custom-speech/${PROVIDER_ENTRY}` });
+    expect(implementationRef("/w/app/node_modules/@contoso/speech/dist/components/custom-speech/implementation.js", "/w/app")).toEqual({ module: "@contoso/speech/provider" });
+    expect(implementationRef("/w/app/node_modules/.pnpm/pulumi-custom-speech@0.2.0/node_modules/pulumi-custom-speech/dist/x.js", "/w/app")).toEqual({ module: "pulumi-custom-speech/provider" });
   });
 
   test("in this repository: the file, relative to the project directory", () => {
@@ -22,7 +22,7 @@ describe("the implementation reference a program serializes", () => {
 
   test("the package exports that entry", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-    expect(pkg.exports[`./${PROVIDER_ENTRY}`]).toBe("./bin/components/custom-speech/implementation.js");
+    expect(pkg.exports[`./${PROVIDER_ENTRY}`]).toBe("./dist/components/custom-speech/implementation.js");
   });
 });
 
