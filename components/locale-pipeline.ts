@@ -1,6 +1,7 @@
 // One locale's Custom Speech pipeline as a component:
 //   Project → Datasets → Model (its create picks the base model) → Evaluation gate → Endpoint (from the approved model).
 // A retrain shows in preview as a Model replace; the Endpoint swaps in place only once the gate passes.
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { Dataset, Endpoint, Evaluation, Model, Project } from "./custom-speech";
 import type { DatasetQuota, SpeechConnectionInput, Tuning } from "./custom-speech";
@@ -79,6 +80,48 @@ export function warnOnExpiry(
   });
 }
 
+const SYNC = "npm run sync-data (npx custom-speech-sync-data from the installed package)";
+
+/**
+ * A dataset's entry in the sync manifest. The manifest is written by the training-data sync, which needs the store
+ * the first `pulumi up` creates: so a missing one says what to run, in which order, at preview time.
+ */
+function manifestEntry(locale: string, name: string, file: string) {
+  const where = `locales[${locale}].datasets[${name}].manifest`;
+  if (!fs.existsSync(file)) {
+    throw new Error(
+      `${where}: ${file} does not exist (looked for in ${process.cwd()}). The training-data sync writes it: deploy the stack ` +
+        `with no locales first (it creates the store), then run \`${SYNC} -- --config <datasets.json> --manifest ${file}\` ` +
+        `against that store, then add the locale (README, "Use it against real Azure").`,
+    );
+  }
+  try {
+    return findDataset(readManifestSync(file), name);
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}. Sync the dataset with \`${SYNC} -- … --manifest ${file}\` first.`);
+  }
+}
+
+/** Each manifest dataset's entry; throws for a manifest or a local file that is not there. */
+function datasetSources(c: LocaleConfig) {
+  const entries = new Map<string, ReturnType<typeof findDataset>>();
+  for (const d of c.datasets) {
+    if (d.manifest) entries.set(d.name, manifestEntry(c.locale, d.name, d.manifest));
+    if (d.file) requireDatasetFile(c.locale, d.name, d.kind, d.file);
+  }
+  return entries;
+}
+
+/** A local dataset file is uploaded as it is; a missing one fails the preview, not the upload. */
+function requireDatasetFile(locale: string, name: string, kind: string, file: string) {
+  if (fs.existsSync(file)) return;
+  throw new Error(
+    `locales[${locale}].datasets[${name}].file: ${file} does not exist (looked for in ${process.cwd()}). \`file\` names a ` +
+      `package you make: a flat zip of the dataset folder (\`${SYNC} -- --dataset <folder> --kind ${kind} --locale ${locale} ` +
+      `--validate-only\` checks the folder first). Or sync the folder to the store and name the sync's \`manifest\` instead.`,
+  );
+}
+
 export class LocalePipeline extends pulumi.ComponentResource {
   readonly project: Project;
   readonly datasets: Record<string, Dataset>;
@@ -92,6 +135,8 @@ export class LocalePipeline extends pulumi.ComponentResource {
   readonly baseModelAdaptationExpiry: pulumi.Output<string | null>;
 
   constructor(name: string, args: LocalePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Training data that is not there fails before anything is declared.
+    const sources = datasetSources(args.config);
     super("customspeech:index:LocalePipeline", name, {}, opts);
     const c = args.config;
     const common = { speech: args.speech, tuning: args.tuning };
@@ -103,7 +148,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
 
     this.datasets = {};
     for (const d of c.datasets) {
-      const fromManifest = d.manifest ? findDataset(readManifestSync(d.manifest), d.name) : undefined;
+      const fromManifest = sources.get(d.name);
       this.datasets[d.name] = new Dataset(
         `${name}-${d.name}`,
         {

@@ -11,6 +11,10 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /** Marks a serialized thin provider; a stored provider without it was written before (see docs: repairing old states). */
 export const THIN_PROVIDER_MARKER = "pulumi-custom-speech:thin-provider";
+// The serialized loadImplementation reads this local constant, never the export: compiled, an export is read as
+// `exports.X`, and Pulumi's closure serializer turns the `exports` of a module under node_modules into a require of
+// that module's file, which the package's `exports` map does not expose (the consumer test caught it).
+const MARKER = THIN_PROVIDER_MARKER;
 
 /** Where the provider process loads the implementation from: a package entry, or a file relative to the project directory. */
 export type ImplementationRef = { module: string } | { file: string };
@@ -42,7 +46,7 @@ function implementationFile(): string {
  * comment inside (the text of the function is what is stored).
  */
 function loadImplementation(ref: ImplementationRef): any {
-  const cache = ((globalThis as any)[Symbol.for(THIN_PROVIDER_MARKER)] ??= {});
+  const cache = ((globalThis as any)[Symbol.for(MARKER)] ??= {});
   const id = JSON.stringify(ref);
   if (!cache[id]) {
     const { createRequire } = require("module");

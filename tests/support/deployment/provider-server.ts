@@ -96,7 +96,9 @@ export class ProviderServer {
    */
   static async start(o: { cwd?: string; config?: Record<string, string>; secretKeys?: string[]; project?: string } = {}): Promise<ProviderServer> {
     const cwd = o.cwd ?? path.resolve(__dirname, "..", "..", "..");
-    const child = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"], {
+    // The plugin of the project's own @pulumi/pulumi, as the engine finds it (this repository's when cwd has none).
+    const plugin = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd, __dirname] });
+    const child = spawn(process.execPath, [plugin, "127.0.0.1:1"], {
       cwd,
       env: { ...process.env, PULUMI_NODEJS_PROJECT: o.project ?? "harness" },
       stdio: ["ignore", "pipe", "pipe"],

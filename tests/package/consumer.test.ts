@@ -1,0 +1,126 @@
+// The package as a team consumes it: `npm pack`, the tarball installed into a project outside this repository,
+// examples/consumer compiled there against it by package name, run under Pulumi's mocks, and the Project that
+// program declares driven through the provider server from that folder against the emulator. The peers
+// (@pulumi/pulumi, @pulumi/azure-native) are linked from this repository's own install: a second download of
+// azure-native (~136 MB) would only test the registry.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { ProviderServer } from "../support/deployment";
+import { FAST, startEnv, type Env } from "../custom-speech/support";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, "../..");
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+
+let tmp: string;
+let consumer: string;
+let packed: { filename: string; files: { path: string; size: number }[] };
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "speech-consumer-"));
+  // prepack builds (tsc, incremental: quick after npm test's own build).
+  const { stdout } = await run(NPM, ["pack", "--json", "--pack-destination", tmp], { cwd: ROOT, maxBuffer: 16 << 20 });
+  packed = JSON.parse(stdout.slice(stdout.indexOf("[")))[0];
+
+  consumer = path.join(tmp, "app");
+  fs.mkdirSync(consumer);
+  for (const f of ["index.ts", "Pulumi.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(ROOT, "examples/consumer", f), path.join(consumer, f));
+  fs.copyFileSync(path.join(__dirname, "run-under-mocks.js"), path.join(consumer, "run-under-mocks.js"));
+  const example = JSON.parse(fs.readFileSync(path.join(ROOT, "examples/consumer/package.json"), "utf8"));
+  fs.writeFileSync(
+    path.join(consumer, "package.json"),
+    JSON.stringify({ ...example, dependencies: { "pulumi-custom-speech": `file:${path.join(tmp, packed.filename)}` }, devDependencies: {} }, null, 2),
+  );
+  // --legacy-peer-deps: npm would otherwise fetch the peers; they are linked below.
+  await run(NPM, ["install", "--prefer-offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: consumer, maxBuffer: 16 << 20 });
+  fs.mkdirSync(path.join(consumer, "node_modules/@pulumi"), { recursive: true });
+  for (const peer of ["pulumi", "azure-native"]) fs.symlinkSync(path.join(ROOT, "node_modules/@pulumi", peer), path.join(consumer, "node_modules/@pulumi", peer), "dir");
+}, 240_000);
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const installed = () => path.join(consumer, "node_modules/pulumi-custom-speech");
+
+async function underMocks(arg: string): Promise<{ resources: { type: string; name: string; inputs: Record<string, any> }[]; outputs: Record<string, unknown> }> {
+  const { stdout } = await run(process.execPath, ["run-under-mocks.js", arg], { cwd: consumer, maxBuffer: 16 << 20 });
+  return JSON.parse(stdout.trim().split("\n").pop()!);
+}
+
+describe("the npm package as a consumer installs it", () => {
+  test("npm pack ships the compiled library, the CLIs, the licence and the changelog, and nothing else", () => {
+    const files = packed.files.map((f) => f.path).sort();
+    const allowed = /^(dist\/(components|scripts|emulator)\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
+    expect(files.filter((f) => !allowed.test(f))).toEqual([]);
+    expect(files.filter((f) => /\.test\.|\/tests?\//.test(f))).toEqual([]);
+    for (const f of ["LICENSE", "CHANGELOG.md", "README.md", PKG.main, PKG.types, PKG.exports["./provider"].slice(2), ...Object.values<string>(PKG.bin)]) expect(files).toContain(f);
+  });
+
+  test("the installed package has no copy of its peers, and its command-line tools run with npx", async () => {
+    expect(fs.existsSync(path.join(installed(), "node_modules/@pulumi"))).toBe(false);
+    expect(Object.keys(PKG.peerDependencies).sort()).toEqual(["@pulumi/azure-native", "@pulumi/pulumi"]);
+    for (const bin of Object.keys(PKG.bin)) {
+      const { stdout } = await run(NPM, ["exec", "--no", "--", bin, "--help"], { cwd: consumer });
+      expect(stdout).toMatch(/^Usage: /);
+    }
+  }, 60_000);
+
+  test("requiring every entry declares nothing and reads no stack config", async () => {
+    const r = await underMocks("--library");
+    expect(r.resources).toEqual([]);
+  }, 30_000);
+
+  describe("examples/consumer, compiled against the package by name", () => {
+    let program: Awaited<ReturnType<typeof underMocks>>;
+    beforeAll(async () => {
+      await run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "."], { cwd: consumer });
+      program = await underMocks("bin/index.js");
+    }, 60_000);
+
+    test("runs under mocks: the components' resources and the program's outputs", () => {
+      const types = program.resources.map((r) => r.type);
+      expect(types).toEqual(expect.arrayContaining(["customspeech:index:SpeechAccount", "azure-native:cognitiveservices:Account", "pulumi-nodejs:dynamic/custom-speech:Project"]));
+      expect(program.outputs).toMatchObject({ endpoint: expect.stringMatching(/^https:\/\/speech-[0-9a-f]{8}\.cognitiveservices\.azure\.com$/), speechApiVersion: "2025-10-15" });
+    });
+
+    test("the Project's serialized provider names the package, not a file of it, and stays within 4 KB", () => {
+      const code: string = program.resources.find((r) => r.type === "pulumi-nodejs:dynamic/custom-speech:Project")!.inputs.__provider;
+      expect(code).toContain('"pulumi-custom-speech/provider"');
+      expect(code).not.toContain(consumer);
+      expect(code).not.toContain(ROOT);
+      // Nothing else of the package is required by path: only Node's own modules.
+      expect((code.match(/require\("[^"]+"\)/g) ?? []).filter((r) => r !== 'require("module")' && r !== 'require("path")')).toEqual([]);
+      expect(Buffer.byteLength(code)).toBeLessThanOrEqual(4096);
+    });
+
+    describe("through the provider server started in the consumer's folder", () => {
+      let env: Env;
+      let server: ProviderServer;
+      beforeAll(async () => {
+        env = await startEnv();
+        server = await ProviderServer.start({ cwd: consumer, project: "speech-consumer" });
+      }, 30_000);
+      afterAll(async () => {
+        await server?.stop();
+        await env?.emu.stop();
+      });
+
+      test("the Project is created, read and deleted on the emulator by the installed implementation", async () => {
+        const declared = program.resources.find((r) => r.type === "pulumi-nodejs:dynamic/custom-speech:Project")!.inputs;
+        const inputs = { ...declared, speech: env.speech, tuning: FAST };
+        const checked = await server.check({}, inputs);
+        expect(checked.failures).toEqual([]);
+        const created = await server.create(checked.inputs);
+        const projects = await env.client.listProjects();
+        expect(projects.map((p) => p.displayName)).toEqual(["Call center"]);
+        expect(created.outputs.self).toBe(projects[0].self);
+        const read = await server.read(created, checked.inputs);
+        expect(read?.id).toBe(created.id);
+        await server.delete(created, checked.inputs);
+        expect(await env.client.listProjects()).toEqual([]);
+      }, 60_000);
+    });
+  });
+});
