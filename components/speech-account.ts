@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
-import { F0_WARNING, SPEECH_SKUS, ensure, ensureEach, ensureOneOf, httpsOrLoopbackUrl, ipv4OrCidr, speechResourceId, subdomain, type SpeechSku } from "./domain";
+import { ACCOUNT_ROLE_TAG, F0_WARNING, SPEECH_SKUS, ensure, ensureEach, ensureOneOf, httpsOrLoopbackUrl, ipv4OrCidr, speechResourceId, subdomain, type SpeechSku } from "./domain";
 import { defaultSubdomainName } from "./naming";
 import { normalizeRegion, validateTrainingRegion } from "./regions";
 import { assignRole, Principal, validatePrincipals } from "./roles";
@@ -59,7 +59,10 @@ export interface SpeechAccountArgs {
   customSubDomainName?: string;
   /** Default S0. F0 is allowed with a warning (2 datasets at most, endpoints deleted after 7 days). */
   sku?: SpeechSku;
-  /** A copy target that serves models trained elsewhere: skips the training-region check. */
+  /**
+   * A copy target that serves models trained elsewhere: skips the training-region check. The account is tagged
+   * `custom-speech-role: inference-only` (else `training`), which the policy pack reads.
+   */
   inferenceOnly?: boolean;
   /** Regions Microsoft added to the training list after this code was written. */
   additionalTrainingRegions?: string[];
@@ -213,7 +216,8 @@ export class SpeechAccount extends pulumi.ComponentResource implements SpeechRes
           userOwnedStorage: settings.bringYourOwnStorage ? [{ resourceId: args.trainingDataStore!.storageAccountId }] : undefined,
           restore: args.restore || undefined,
         },
-        tags: args.tags,
+        // What the account is for, as a tag the policy pack reads (set last: it says what the region check did).
+        tags: pulumi.output(args.tags).apply((t) => ({ ...t, [ACCOUNT_ROLE_TAG]: args.inferenceOnly ? "inference-only" : "training" })),
       },
       {
         parent: this,

@@ -95,3 +95,12 @@ export const GATE_BOUNDS = {
   maxWordErrorRate: { min: 0, max: 100 },
   minWordErrorRateImprovement: { min: -100, max: 100 },
 } as const;
+
+/**
+ * The tag SpeechAccount puts on its Speech resource to say what the account is for: "training" (needs a region with
+ * Custom Speech training hardware) or "inference-only" (a model-copy target, any region). The policy pack (policy/)
+ * reads it, so a rule about training regions holds for the resources Azure has, not only for the program's args.
+ */
+export const ACCOUNT_ROLE_TAG = "custom-speech-role";
+export const ACCOUNT_ROLES = ["training", "inference-only"] as const;
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];

@@ -27,10 +27,12 @@ describe("dev stack (Pulumi.dev.yaml)", () => {
     expect(calls.filter((c) => c.token.includes("listAccountKeys"))).toHaveLength(0);
   });
 
-  test("tags every resource with the environment and the stack", () => {
-    for (const type of ["azure-native:resources:ResourceGroup", "azure-native:storage:StorageAccount", "azure-native:cognitiveservices:Account"]) {
-      expect(ofType(resources, type)[0].inputs.tags).toEqual({ environment: "dev", owner: "speech-team", "pulumi-project": "custom-speech", "pulumi-stack": "dev" });
+  test("tags every resource with the environment and the stack (the Speech resource also with its role)", () => {
+    const tags = { environment: "dev", owner: "speech-team", "pulumi-project": "custom-speech", "pulumi-stack": "dev" };
+    for (const type of ["azure-native:resources:ResourceGroup", "azure-native:storage:StorageAccount"]) {
+      expect(ofType(resources, type)[0].inputs.tags).toEqual(tags);
     }
+    expect(ofType(resources, "azure-native:cognitiveservices:Account")[0].inputs.tags).toEqual({ ...tags, "custom-speech-role": "training" });
   });
 
   test("deploys into the resource group it creates", () => {

@@ -101,6 +101,27 @@ describe("SpeechAccount", () => {
     expect(await valueOf(speech.region)).toBe("brazilsouth");
   });
 
+  test("tags the account with its role for the policy pack: inference-only or training, over a user tag of that name", async () => {
+    const copy = new SpeechAccount("role-copy", {
+      resourceGroupName: "rg",
+      location: "brazilsouth",
+      accountName: "contoso-speech-role-1",
+      inferenceOnly: true,
+      tags: { owner: "speech-team" },
+    });
+    const trains = new SpeechAccount("role-train", {
+      resourceGroupName: "rg",
+      location: "eastus",
+      accountName: "contoso-speech-role-2",
+      tags: pulumi.output({ "custom-speech-role": "inference-only" }),
+    });
+    await Promise.all([valueOf(copy.endpoint), valueOf(trains.endpoint)]);
+    await settle();
+    expect(accountOf("role-copy").inputs.tags).toEqual({ owner: "speech-team", "custom-speech-role": "inference-only" });
+    // What the region check did decides the tag: a user's tag cannot turn a training account into a copy target.
+    expect(accountOf("role-train").inputs.tags).toEqual({ "custom-speech-role": "training" });
+  });
+
   test("accepts a region Microsoft added later when the config names it", async () => {
     const speech = new SpeechAccount("newregion", {
       resourceGroupName: "rg",

@@ -98,3 +98,12 @@ test("drift: refresh expecting no change, then the expiry report that fails the 
   expect(report.run).toMatch(/exit \$code/);
   expect(doc("drift.yml").on.schedule[0].cron).toMatch(/^\S+ \S+ \* \* \*$/);
 });
+
+test("preview and up run the policy pack with the stack's pack config, and every deployed stack has one", () => {
+  const preview = steps("preview.yml").find((s) => s.name?.startsWith("pulumi preview"))!;
+  expect(preview.run).toMatch(/pulumi preview [^>]*--policy-pack policy --policy-pack-config "policy\/config\/\$\{\{ matrix.stack \}\}.json"/);
+  const up = steps("up.yml").find((s) => s.uses?.startsWith("pulumi/actions"))!;
+  expect(up.with).toMatchObject({ policyPacks: "policy", policyPackConfigs: "policy/config/${{ inputs.stack }}.json" });
+  const stacks = [...doc("preview.yml").jobs.preview.strategy.matrix.stack, ...Object.values(doc("deploy.yml").jobs).map((j: any) => j.with.stack)];
+  for (const stack of new Set(stacks)) expect([stack, fs.existsSync(path.join(DIR, "../../policy/config", `${stack}.json`))]).toEqual([stack, true]);
+});
