@@ -85,8 +85,8 @@ export const blobEndpoint = store?.blobEndpoint ?? null;
 export const containers = store?.containerNames ?? null;
 export const containerUrls = store?.containerUrls ?? null;
 /**
- * Per locale: what applications need (endpoint id and URL), the dates that end a model's usefulness, and the model
- * the endpoint serves (what a stack with `copyFrom` copies).
+ * Per locale: what applications need (endpoint id and URL), the dates that end a model's usefulness, the model
+ * the endpoint serves (what a stack with `copyFrom` copies) and, for trained locales, the evaluation gate's WER figures.
  */
 export const locales = Object.fromEntries([
   ...config.locales.map((l, i) => [
@@ -98,6 +98,15 @@ export const locales = Object.fromEntries([
       servedModel: pipelines[i].endpoint!.servedModel,
       modelTranscriptionExpiry: pipelines[i].modelTranscriptionExpiry,
       baseModelAdaptationExpiry: pipelines[i].baseModelAdaptationExpiry,
+      // The evaluation gate's figures in percent (null for a locale without an evaluation).
+      gate: pipelines[i].evaluation
+        ? {
+            baselineWordErrorRate: pipelines[i].evaluation!.wordErrorRate1,
+            candidateWordErrorRate: pipelines[i].evaluation!.wordErrorRate2,
+            wordErrorRateImprovement: pipelines[i].evaluation!.wordErrorRateImprovement,
+            passed: pipelines[i].evaluation!.passed,
+          }
+        : null,
     },
   ]),
   ...config.copiedLocales.map((l, i) => [

@@ -50,3 +50,17 @@ it("the emulator CLI rejects a malformed --resource, naming the expected form", 
   expect(code).not.toBe(0);
   expect(err).toContain("NAME=REGION:KEY");
 });
+
+it("the emulator CLI rejects an unknown --wer-scenario, naming the option and the allowed scenarios", async () => {
+  const child = spawn(process.execPath, [path.join(root, "node_modules/ts-node/dist/bin.js"), "--transpile-only", "emulator/cli.ts", "--port", "0", "--wer-scenario", "worse"], { cwd: root });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (c) => (out += c));
+  child.stderr.on("data", (c) => (err += c));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  expect(code).toBe(1);
+  expect(err).toContain("--wer-scenario");
+  expect(err).toContain("allowed: default, gate-fails, small-gain");
+  // Refused before listening: nothing was served.
+  expect(out).not.toContain("listening on");
+});

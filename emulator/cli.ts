@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// `npm run emulator -- --port N [--resource NAME=REGION:KEY ...] [--state FILE] [--tls] [--duration model=60000 ...]`
+// `npm run emulator -- --port N [--resource NAME=REGION:KEY ...] [--state FILE] [--tls] [--duration model=60000 ...]
+//   [--wer-scenario NAME] [--base-wer PCT] [--custom-wer PCT] [--fault-rate SHARE] [--reset-rate SHARE] [--latency MS] [--fault-seed N]`
 // Prints each resource's endpoint, region and ARM resource id (never its key) and stops on SIGINT/SIGTERM.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
+import { WER_SCENARIO_NAMES, WER_SCENARIOS, type WerScenarioName } from "./scenario";
 import { startEmulator } from "./server";
-import type { DurationKind, EmulatedResourceSpec } from "./types";
+import type { DurationKind, EmulatedResourceSpec, EmulatorOptions, EvaluationScenario, FaultOptions, RunningEmulator } from "./types";
 
 const DURATION_KINDS: DurationKind[] = ["dataset", "model", "endpoint", "evaluation", "copy"];
 
@@ -30,8 +32,38 @@ function parsePort(value: string): number {
   return port;
 }
 
-async function main(): Promise<void> {
-  const program = new Command()
+/** A number in [min, max]; commander prefixes the message with the option's name. */
+const bounded =
+  (min: number, max: number, what: string, o: { integer?: boolean } = {}) =>
+  (value: string): number => {
+    const n = value.trim() === "" ? NaN : Number(value);
+    if (!Number.isFinite(n) || n < min || n > max || (o.integer && !Number.isInteger(n))) throw new InvalidArgumentError(`'${value}' is not ${what}.`);
+    return n;
+  };
+
+function parseScenarioName(value: string): WerScenarioName {
+  if (!(WER_SCENARIO_NAMES as string[]).includes(value)) throw new InvalidArgumentError(`'${value}' is not a WER scenario; allowed: ${WER_SCENARIO_NAMES.join(", ")}.`);
+  return value as WerScenarioName;
+}
+
+interface RawOptions {
+  port: number;
+  resource?: EmulatedResourceSpec[];
+  state?: string;
+  tls?: boolean;
+  duration?: Partial<Record<DurationKind, number>>;
+  rateLimit: boolean;
+  werScenario: WerScenarioName;
+  baseWer?: number;
+  customWer?: number;
+  faultRate?: number;
+  resetRate?: number;
+  latency?: number;
+  faultSeed?: number;
+}
+
+export function emulatorCommand(): Command {
+  return new Command()
     .name("emulator")
     .description("Local Speech to text REST API 2025-10-15 (Custom Speech) emulator")
     .option("--port <n>", "port on 127.0.0.1 (0 = any free port)", parsePort, 5599)
@@ -40,27 +72,83 @@ async function main(): Promise<void> {
     .option("--tls", "serve HTTPS with a generated self-signed certificate")
     .option("--duration <KIND=MS>", `processing time per kind (repeatable): ${DURATION_KINDS.join(", ")}`, parseDuration)
     .option("--no-rate-limit", "do not throttle at 100 requests per 10 s per resource")
-    .parse();
-  const o = program.opts<{ port: number; resource?: EmulatedResourceSpec[]; state?: string; tls?: boolean; duration?: Partial<Record<DurationKind, number>>; rateLimit: boolean }>();
+    .option(
+      "--wer-scenario <name>",
+      `evaluation WERs, one of: ${WER_SCENARIO_NAMES.map((n) => `${n} (${WER_SCENARIOS[n].meaning})`).join("; ")}`,
+      parseScenarioName,
+      "default" as WerScenarioName,
+    )
+    .option("--base-wer <percent>", "WER of base models, 0-100 (overrides the scenario's)", bounded(0, 100, "a WER in percent from 0 to 100"))
+    .option("--custom-wer <percent>", "WER of custom models trained from now on, 0-100 (overrides the scenario's)", bounded(0, 100, "a WER in percent from 0 to 100"))
+    .option("--fault-rate <share>", "share of requests answered 500 or 503, 0-1 (e.g. 0.05)", bounded(0, 1, "a share from 0 to 1 (e.g. 0.05 = 5 % of requests)"))
+    .option("--reset-rate <share>", "share of requests whose connection is reset without an answer, 0-1", bounded(0, 1, "a share from 0 to 1 (e.g. 0.05 = 5 % of requests)"))
+    .option("--latency <ms>", "delay added before every request is answered, in ms", bounded(0, 600_000, "a whole number of milliseconds from 0 to 600000", { integer: true }))
+    .option("--fault-seed <n>", "seed of the generator that picks the faulted requests (same seed, same requests)", bounded(0, 2 ** 32 - 1, "a whole number from 0 to 4294967295", { integer: true }));
+}
 
-  const emu = await startEmulator({
-    port: o.port,
-    resources: o.resource,
-    statePath: o.state,
-    tls: o.tls,
-    durations: o.duration,
-    ...(o.rateLimit ? {} : { rateLimit: false as const }),
-  });
+export interface EmulatorCliSettings {
+  options: EmulatorOptions;
+  scenarioName: WerScenarioName;
+  /** The scenario after --base-wer / --custom-wer. */
+  scenario: EvaluationScenario;
+}
+
+/** Parses the CLI's arguments (without node and the script); invalid values throw commander's error naming the option. */
+export function parseEmulatorArgs(argv: string[], command: Command = emulatorCommand().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined })): EmulatorCliSettings {
+  const o = command.parse(argv, { from: "user" }).opts<RawOptions>();
+  const preset = WER_SCENARIOS[o.werScenario].scenario;
+  const scenario: EvaluationScenario = {
+    baseModelWordErrorRate: o.baseWer ?? preset.baseModelWordErrorRate,
+    customModelWordErrorRate: o.customWer ?? preset.customModelWordErrorRate,
+  };
+  const faultValues: FaultOptions = { serverErrorRate: o.faultRate, resetRate: o.resetRate, latencyMs: o.latency, seed: o.faultSeed };
+  const faults = Object.fromEntries(Object.entries(faultValues).filter(([, v]) => v !== undefined)) as FaultOptions;
+  return {
+    scenarioName: o.werScenario,
+    scenario,
+    options: {
+      port: o.port,
+      resources: o.resource,
+      statePath: o.state,
+      tls: o.tls,
+      durations: o.duration,
+      ...(o.rateLimit ? {} : { rateLimit: false as const }),
+      ...(Object.keys(faults).length ? { faults } : {}),
+    },
+  };
+}
+
+const pct = (share = 0): number => Number((share * 100).toFixed(4));
+
+/** Starts the emulator the way the CLI does: the options, then the WER scenario (it is not part of the persisted state). */
+export async function startFromArgs(argv: string[], command?: Command): Promise<{ emu: RunningEmulator; settings: EmulatorCliSettings; lines: string[] }> {
+  const settings = parseEmulatorArgs(argv, command);
+  const emu = await startEmulator(settings.options);
+  emu.setScenario(settings.scenario);
+  const s = settings.scenario;
   const lines = [`Speech emulator (api-version 2025-10-15) listening on ${emu.url}`];
-  const caPath = emu.ca ? path.join(os.tmpdir(), `speech-emulator-ca-${process.pid}.pem`) : undefined;
-  if (emu.ca && caPath) {
-    fs.writeFileSync(caPath, emu.ca);
-    lines.push(`CA certificate: ${caPath} (trust it with NODE_EXTRA_CA_CERTS or the client's tlsCa)`);
+  lines.push(`WER scenario ${settings.scenarioName}: custom models ${s.customModelWordErrorRate} %, base models ${s.baseModelWordErrorRate} %`);
+  const f = settings.options.faults;
+  if (f) {
+    lines.push(
+      `faults: ${pct(f.serverErrorRate)} % of requests answered 500/503, ${pct(f.resetRate)} % reset, +${f.latencyMs ?? 0} ms latency, seed ${f.seed ?? 1}`,
+    );
   }
   for (const [name, r] of Object.entries(emu.resources)) {
     lines.push(`resource ${name}: endpoint=${r.endpoint} region=${r.region} resourceId=${r.resourceId}`);
   }
-  if (o.state) lines.push(`state: ${path.resolve(o.state)}`);
+  if (settings.options.statePath) lines.push(`state: ${path.resolve(settings.options.statePath)}`);
+  return { emu, settings, lines };
+}
+
+async function main(): Promise<void> {
+  // commander's own handling here: a bad value prints "error: option '--x <v>' argument 'y' is invalid. …" and exits 1.
+  const { emu, lines } = await startFromArgs(process.argv.slice(2), emulatorCommand());
+  const caPath = emu.ca ? path.join(os.tmpdir(), `speech-emulator-ca-${process.pid}.pem`) : undefined;
+  if (emu.ca && caPath) {
+    fs.writeFileSync(caPath, emu.ca);
+    lines.splice(1, 0, `CA certificate: ${caPath} (trust it with NODE_EXTRA_CA_CERTS or the client's tlsCa)`);
+  }
   process.stdout.write(lines.join("\n") + "\n");
 
   const shutdown = (signal: string): void => {
@@ -80,7 +168,9 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => shutdown("SIGTERM"));
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`emulator: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`emulator: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

@@ -7,6 +7,18 @@ import type { EvaluationScenario } from "./types";
 
 export const DEFAULT_SCENARIO: EvaluationScenario = { baseModelWordErrorRate: 12, customModelWordErrorRate: 8 };
 
+/**
+ * Named WER scenarios for the CLI (`--wer-scenario`), each told against the sandbox stack's gate
+ * (Pulumi.sandbox.yaml: at most 10 % WER, at least 2 points better than the baseline).
+ */
+export const WER_SCENARIOS = {
+  default: { scenario: DEFAULT_SCENARIO, meaning: "custom models 8 %, base models 12 %: the sandbox gate passes" },
+  "gate-fails": { scenario: { baseModelWordErrorRate: 12, customModelWordErrorRate: 15 }, meaning: "custom models 15 %, worse than the 12 % base models: the gate fails" },
+  "small-gain": { scenario: { baseModelWordErrorRate: 11, customModelWordErrorRate: 9.5 }, meaning: "custom models 9.5 % against 11 %: under the ceiling, but only 1.5 points better" },
+} as const satisfies Record<string, { scenario: EvaluationScenario; meaning: string }>;
+export type WerScenarioName = keyof typeof WER_SCENARIOS;
+export const WER_SCENARIO_NAMES = Object.keys(WER_SCENARIOS) as WerScenarioName[];
+
 const WORDS = 2000;
 const SENTENCES = 160;
 const PUNCTUATION_EDITS = 12;

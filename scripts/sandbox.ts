@@ -1,0 +1,60 @@
+// `npm run sandbox [-- --destroy | --fail-gate]`: the local sandbox in one command (README "Run the sandbox").
+// Exit codes: 0 ok, 1 the deployment (or teardown) failed, e.g. the gate with --fail-gate; 2 no usable Pulumi CLI, or usage.
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import type { DurationKind } from "../emulator";
+import { automationRunner } from "./sandbox/automation";
+import { DEFAULT_PORTS, EXIT, locatePulumiCli, MIN_PULUMI_CLI, runSandbox, type SandboxOptions } from "./sandbox/index";
+
+const DURATION_KINDS: DurationKind[] = ["dataset", "model", "endpoint", "evaluation", "copy"];
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`'${value}' is not a port number (0-65535; 0 = any free port).`);
+  return port;
+}
+
+function parseDuration(value: string, previous: Partial<Record<DurationKind, number>> = {}): Partial<Record<DurationKind, number>> {
+  const m = /^(\w+)=(\d+)$/.exec(value);
+  if (!m || !DURATION_KINDS.includes(m[1] as DurationKind)) throw new InvalidArgumentError(`'${value}' is not KIND=MS with KIND one of: ${DURATION_KINDS.join(", ")}.`);
+  return { ...previous, [m[1]]: Number(m[2]) };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("sandbox")
+    .description(
+      "Start (or reuse) the Speech emulator and Azurite, sync examples/sandbox, and deploy the `sandbox` stack with the Pulumi CLI " +
+        `(${MIN_PULUMI_CLI} or newer, through the Automation API) on a local file backend in .sandbox/.`,
+    )
+    .option("--destroy", "tear the stack down and stop the services the sandbox started")
+    .option("--fail-gate", "run the emulator in a scenario where the evaluation gate fails, to see what a failing gate looks like")
+    .option("--speech-port <n>", `Speech emulator port to start on or reuse (0 = any free port)`, parsePort, DEFAULT_PORTS.speech)
+    .option("--blob-port <n>", `Azurite blob port to start on or reuse (0 = any free port)`, parsePort, DEFAULT_PORTS.blob)
+    .option("--duration <KIND=MS>", `emulator processing time per kind (repeatable): ${DURATION_KINDS.join(", ")}`, parseDuration)
+    .option("--dir <folder>", "state folder (git-ignored)", ".sandbox")
+    .addHelpText("after", "\nExit codes: 0 ok, 1 deploy or teardown failed (e.g. the gate with --fail-gate), 2 no usable Pulumi CLI or usage error.\n")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let o: { destroy?: boolean; failGate?: boolean; speechPort: number; blobPort: number; duration?: Partial<Record<DurationKind, number>>; dir: string };
+  try {
+    o = program.parse(argv, { from: "user" }).opts();
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw e;
+  }
+  if (o.destroy && o.failGate) {
+    process.stderr.write("error: use --destroy or --fail-gate, not both (see --help)\n");
+    return EXIT.usage;
+  }
+  const options: SandboxOptions = { destroy: o.destroy, failGate: o.failGate, speechPort: o.speechPort, blobPort: o.blobPort, durations: o.duration, dir: o.dir, color: process.stdout.isTTY };
+  return runSandbox(options, { env: process.env, locateCli: locatePulumiCli, createRunner: automationRunner, stdout: process.stdout, stderr: process.stderr });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`sandbox: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
