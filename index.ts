@@ -48,7 +48,7 @@ const dependsOn = ([store, speech] as unknown[]).filter((r): r is pulumi.Resourc
 const quota = { sku: speechSku(config.speech) ?? "S0", datasetsInStack: config.locales.reduce((n, l) => n + l.datasets.length, 0) };
 const connection = { endpoint: speech.endpoint, key: speech.key, keyConfig: speech.keyConfig };
 const pipelines = config.locales.map(
-  (locale) => new LocalePipeline(`speech-${locale.locale.toLowerCase()}`, { speech: connection, config: locale, tuning: config.tuning, quota }, { dependsOn }),
+  (locale) => new LocalePipeline(`speech-${locale.locale.toLowerCase()}`, { speech: connection, config: locale, tuning: config.tuning, quota, protectEndpoint: config.protectEndpoints }, { dependsOn }),
 );
 
 // Copied locales read the source stack's outputs: its Speech endpoint and ARM id, and per locale the served model.
@@ -68,6 +68,7 @@ const replicas = config.copiedLocales.map((l) => {
       source: { speech: { endpoint: ref.requireOutput("speechEndpoint") as pulumi.Output<string>, keyConfig: config.sourceKeyConfig }, resourceId: ref.requireOutput("speechResourceId") as pulumi.Output<string>, model },
       config: l,
       tuning: config.tuning,
+      protectEndpoint: config.protectEndpoints,
     },
     { dependsOn },
   );

@@ -21,6 +21,8 @@ export interface LocalePipelineArgs {
    * pipeline's). On F0 (2 datasets) a preview refuses a dataset replacement the resource could not hold.
    */
   quota?: DatasetQuota;
+  /** Pulumi's `protect` on the Endpoint (only there: a protected Model could never be replaced by a retrain). */
+  protectEndpoint?: boolean;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -215,7 +217,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
       deployed = this.evaluation.approvedModel;
     }
 
-    this.endpoint = localeEndpoint(endpointName, c, { ...common, project, model: deployed }, child);
+    this.endpoint = localeEndpoint(endpointName, c, { ...common, project, model: deployed }, { ...child, protect: args.protectEndpoint });
 
     this.endpointId = this.endpoint.id;
     this.endpointUrl = this.endpoint.webSocketUrl;

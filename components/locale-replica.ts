@@ -16,6 +16,8 @@ export interface LocaleReplicaArgs {
   source: { speech: pulumi.Input<SpeechConnectionInput>; resourceId: pulumi.Input<string>; model: pulumi.Input<string> };
   config: CopiedLocaleConfig;
   tuning?: Tuning;
+  /** Pulumi's `protect` on the Endpoint (the ModelCopy stays replaceable, for the next source retrain). */
+  protectEndpoint?: boolean;
 }
 
 export class LocaleReplica extends pulumi.ComponentResource {
@@ -46,7 +48,7 @@ export class LocaleReplica extends pulumi.ComponentResource {
       },
       child,
     );
-    this.endpoint = localeEndpoint(`${name}-endpoint`, c, { ...common, project: this.project.self, model: this.copy.self }, child);
+    this.endpoint = localeEndpoint(`${name}-endpoint`, c, { ...common, project: this.project.self, model: this.copy.self }, { ...child, protect: args.protectEndpoint });
 
     this.endpointId = this.endpoint.id;
     this.endpointUrl = this.endpoint.webSocketUrl;

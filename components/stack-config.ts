@@ -100,6 +100,8 @@ export interface StackConfig {
   sourceKeyConfig?: string;
   /** Poll and retry knobs for every Custom Speech resource (never a change of a resource). */
   tuning?: Tuning;
+  /** Endpoints get Pulumi's `protect`: no `destroy` or replacement deletes one until it is unset (prod). */
+  protectEndpoints: boolean;
 }
 
 /** Defaults, shared with Pulumi.yaml (a test keeps the two in step). */
@@ -113,6 +115,7 @@ export const CONFIG_DEFAULTS = {
   storageSku: "Standard_LRS",
   storagePublicNetworkAccess: "Enabled",
   storageNetworkDefaultAction: "Allow",
+  protectEndpoints: false,
 } as const;
 
 /** Every key the program reads; anything else in the project namespace is a typo. */
@@ -123,7 +126,7 @@ export const CONFIG_KEYS = [
   "existingSpeech", "existingSpeechKey",
   "storageAccountName", "storageSku", "containers", "dataLifecycle", "storagePublicNetworkAccess",
   "storageNetworkDefaultAction", "storageIpRules", "dataReaders", "dataContributors", "existingStorage",
-  "locales", "tuning", "sourceSpeechKey",
+  "locales", "tuning", "sourceSpeechKey", "protectEndpoints",
 ] as const;
 
 /** What the loader needs from `pulumi.Config` (which satisfies it). Values are raw strings; objects are JSON. */
@@ -392,7 +395,8 @@ export function loadStackConfig(reader: ConfigReader, keys?: readonly string[]):
   checkDatasetLimit(speech, locales);
 
   const sourceKeyConfig = reader.getSecret("sourceSpeechKey") ? "sourceSpeechKey" : undefined;
-  return { region, resourceGroupName: str(reader, "resourceGroupName"), tags, speech, storage, existingStorage, locales, copiedLocales, sourceKeyConfig, tuning };
+  const protectEndpoints = under("protectEndpoints", () => bool(reader, "protectEndpoints", CONFIG_DEFAULTS.protectEndpoints));
+  return { region, resourceGroupName: str(reader, "resourceGroupName"), tags, speech, storage, existingStorage, locales, copiedLocales, sourceKeyConfig, tuning, protectEndpoints };
 }
 
 /** An entry with copyFrom and training keys is reported by validateLocale (it names the keys to remove). */

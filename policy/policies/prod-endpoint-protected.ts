@@ -18,7 +18,9 @@ export const prodEndpointProtected: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema,
   remediationSteps:
-    "Pass { protect: true } to the Endpoint, or to its LocalePipeline / LocaleReplica (children inherit protect). " +
+    "Set the stack config protectEndpoints: true (this repository's program), pass protectEndpoint: true to its " +
+    "LocalePipeline / LocaleReplica, or { protect: true } to the Endpoint itself. Not to the component: its Model would " +
+    "inherit protect, and a retrain could never replace it. " +
     "To delete an endpoint on purpose, unprotect it first (`pulumi state unprotect <urn>`).",
   validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
     if (args.type !== ENDPOINT) return args.notApplicable(`only ${ENDPOINT} resources`);
@@ -28,7 +30,8 @@ export const prodEndpointProtected: ResourceValidationPolicy = {
     if (args.opts.protect) return;
     reportViolation(
       `Endpoint "${args.name}" in prod stack "${stack}" is not protected: a destroy, a removed locale or a replace would delete it, and applications ` +
-        `lose its id and URL. Pass { protect: true } to it or to its LocalePipeline / LocaleReplica (children inherit protect).`,
+        `lose its id and URL. Set protectEndpoints: true in the stack config, protectEndpoint: true on its LocalePipeline / LocaleReplica, ` +
+        `or { protect: true } on the Endpoint (not on the component: its Model would inherit it and a retrain could not replace it).`,
     );
   },
 };

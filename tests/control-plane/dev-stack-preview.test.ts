@@ -28,6 +28,10 @@ describe("dev stack preview (Pulumi.dev.yaml, new stack)", () => {
     });
   });
 
+  test("protects nothing: dev endpoints can be destroyed (protectEndpoints defaults to false)", () => {
+    expect(resources.filter((r) => r.protect)).toEqual([]);
+  });
+
   test("makes no HTTP call while the Speech endpoint is unknown", () => {
     expect(http.count()).toBe(0);
   });

@@ -16,6 +16,8 @@ export interface RecordedResource {
   name: string;
   inputs: Record<string, any>;
   custom: boolean;
+  /** The protect option the program registered it with (the engine gets it; Pulumi's mocks do not pass it on). */
+  protect: boolean;
 }
 export interface RecordedCall {
   token: string;
@@ -26,11 +28,12 @@ export interface RecordedCall {
 export async function mockAzure(stack = "test", preview = false): Promise<{ resources: RecordedResource[]; calls: RecordedCall[] }> {
   const resources: RecordedResource[] = [];
   const calls: RecordedCall[] = [];
+  const protects = new Map<string, boolean>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const inputs = args.inputs as Record<string, any>;
-        resources.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true });
+        resources.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true, protect: protects.get(`${args.type}::${args.name}`) ?? false });
         // A preview of a new stack: what ARM would compute (endpoints, identities) is not known yet.
         // (the Account's properties carry its endpoint, so they are left out as a whole).
         if (preview) {
@@ -48,6 +51,13 @@ export async function mockAzure(stack = "test", preview = false): Promise<{ reso
     stack,
     preview,
   );
+  // The mock monitor hands newResource no options; the request it gets carries protect.
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: unknown) => {
+    protects.set(`${req.getType()}::${req.getName()}`, req.getProtect());
+    return register(req, callback);
+  };
   return { resources, calls };
 }
 

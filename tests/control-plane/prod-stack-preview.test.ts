@@ -43,6 +43,11 @@ describe("prod stack preview (Pulumi.prod.yaml, new stack)", () => {
     expect(ofType(resources, DYNAMIC("Project")).map((p) => p.inputs.locale).sort()).toEqual(["de-DE", "en-US"]);
   });
 
+  test("protects its endpoints (protectEndpoints) and nothing a retrain must replace", () => {
+    const protectedTypes = resources.filter((r) => r.protect).map((r) => r.type);
+    expect(protectedTypes).toEqual([DYNAMIC("Endpoint"), DYNAMIC("Endpoint")]);
+  });
+
   test("makes no HTTP call", () => {
     expect(http.count()).toBe(0);
   });

@@ -37,6 +37,10 @@ describe("serving stack (Pulumi.prod-swedencentral.yaml)", () => {
     expect(outputs.storageAccountName).toBeNull();
   });
 
+  test("protects its endpoints, not the copies a source retrain replaces", () => {
+    expect(resources.filter((r) => r.protect).map((r) => r.type)).toEqual([DYNAMIC("Endpoint"), DYNAMIC("Endpoint")]);
+  });
+
   test("each copy is of the model prod serves for its locale, from prod's resource into this one, with Entra ID", async () => {
     const copies = ofType(resources, DYNAMIC("ModelCopy"));
     const en = copies.find((c) => c.name === "speech-en-us-copy")!.inputs;

@@ -81,8 +81,8 @@ beforeAll(async () => {
   const base = `${HOST}/models/base/00000000-0000-4000-8000-0000000000b1`;
   new LocalePipeline(
     "speech-en-us",
-    { speech, baseModel: base, config: { locale: "en-US", datasets, training: { datasets: ["train"] }, evaluation: { dataset: "test", maxWordErrorRate: 12 } } },
-    { ...opts, protect: true },
+    { speech, baseModel: base, config: { locale: "en-US", datasets, training: { datasets: ["train"] }, evaluation: { dataset: "test", maxWordErrorRate: 12 } }, protectEndpoint: true },
+    opts,
   );
   // No gate, and not protected: what the prod policies are for.
   new LocalePipeline("speech-de-de", { speech, baseModel: base, config: { locale: "de-DE", datasets, training: { datasets: ["train"] } } }, opts);
@@ -93,8 +93,9 @@ beforeAll(async () => {
       resourceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/contoso-speech-se",
       source: { speech: { endpoint: "https://contoso-speech-prod.cognitiveservices.azure.com" }, resourceId: "/subscriptions/s/resourceGroups/rg-prod/providers/Microsoft.CognitiveServices/accounts/contoso-speech-prod", model: "https://contoso-speech-prod.cognitiveservices.azure.com/speechtotext/models/00000000-0000-4000-8000-000000000011" },
       config: { locale: "fr-FR", copyFrom: { stack: "contoso/custom-speech/prod" } },
+      protectEndpoint: true,
     },
-    { ...opts, protect: true },
+    opts,
   );
   await (pulumi.runtime as any).waitForRPCs();
 
@@ -121,6 +122,9 @@ test("the components register the type tokens and parents the pack matches", asy
   // The endpoint deploys what the gate approved, and the inference-only account says so in its tag.
   expect(state.get(`${ENDPOINT}::speech-en-us-endpoint`)!.inputs.model).toBe(state.get(`${EVALUATION}::speech-en-us-evaluation`)!.outputs.approvedModel);
   expect(state.get("azure-native:cognitiveservices:Account::speech-account")!.inputs.tags).toEqual({ "custom-speech-role": "inference-only" });
+  // protectEndpoint protects the endpoint only: a protected Model or ModelCopy could never be replaced by a retrain.
+  expect([byName("speech-en-us-endpoint").protect, byName("speech-fr-fr-endpoint").protect]).toEqual([true, true]);
+  expect([byName("speech-en-us-model").protect, byName("speech-fr-fr-copy").protect, byName("speech-en-us").protect]).toEqual([undefined, undefined, undefined]);
 });
 
 test("every policy passes what the components declare, except the missing gate and the unprotected endpoint", async () => {

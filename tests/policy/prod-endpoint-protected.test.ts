@@ -14,7 +14,8 @@ test("passes a protected endpoint in a prod stack", async () => {
 test("fails an unprotected endpoint in a prod stack", async () => {
   expect((await endpoint({ stack: "prod-swedencentral", protect: false })).messages).toEqual([
     'Endpoint "speech-en-us-endpoint" in prod stack "prod-swedencentral" is not protected: a destroy, a removed locale or a replace would delete it, and applications ' +
-      "lose its id and URL. Pass { protect: true } to it or to its LocalePipeline / LocaleReplica (children inherit protect).",
+      "lose its id and URL. Set protectEndpoints: true in the stack config, protectEndpoint: true on its LocalePipeline / LocaleReplica, " +
+      "or { protect: true } on the Endpoint (not on the component: its Model would inherit it and a retrain could not replace it).",
   ]);
 });
 
