@@ -11,6 +11,7 @@ const SOURCE_STACK = "organization/custom-speech/sandbox";
 const servingLocales = (waitMinutes?: number) => [
   { locale: "en-US", copyFrom: { stack: SOURCE_STACK, ...(waitMinutes === undefined ? {} : { waitMinutes }) }, endpoint: { displayName: "callcenter-en-US-sweden" } },
 ];
+jest.setTimeout(120_000); // each test is several runs of two stacks; on a loaded 2-core machine one took over 60 s
 let s: SandboxStack;
 let target: Deployment;
 const id = (self: string) => self.split("?")[0].split("/").pop()!;
