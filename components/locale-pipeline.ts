@@ -82,7 +82,8 @@ export function warnOnExpiry(
   });
 }
 
-const SYNC = "npm run sync-data (npx custom-speech-sync-data from the installed package)";
+/** The sync command with its arguments, pasteable: from this repository, and from a project that installed the package. */
+const sync = (args: string) => `\`npm run sync-data -- ${args}\` (or \`npx custom-speech-sync-data ${args}\`)`;
 
 /**
  * A dataset's entry in the sync manifest. The manifest is written by the training-data sync, which needs the store
@@ -93,14 +94,14 @@ function manifestEntry(locale: string, name: string, file: string) {
   if (!fs.existsSync(file)) {
     throw new Error(
       `${where}: ${file} does not exist (looked for in ${process.cwd()}). The training-data sync writes it: deploy the stack ` +
-        `with no locales first (it creates the store), then run \`${SYNC} -- --config <datasets.json> --manifest ${file}\` ` +
+        `with no locales first (it creates the store), then run ${sync(`--config <datasets.json> --manifest ${file}`)} ` +
         `against that store, then add the locale (README, "Use it against real Azure").`,
     );
   }
   try {
     return findDataset(readManifestSync(file), name);
   } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}. Sync the dataset with \`${SYNC} -- … --manifest ${file}\` first.`);
+    throw new Error(`${where}: ${(e as Error).message}. Sync the dataset first: ${sync(`--config <datasets.json> --manifest ${file}`)}.`);
   }
 }
 
@@ -119,8 +120,8 @@ function requireDatasetFile(locale: string, name: string, kind: string, file: st
   if (fs.existsSync(file)) return;
   throw new Error(
     `locales[${locale}].datasets[${name}].file: ${file} does not exist (looked for in ${process.cwd()}). \`file\` names a ` +
-      `package you make: a flat zip of the dataset folder (\`${SYNC} -- --dataset <folder> --kind ${kind} --locale ${locale} ` +
-      `--validate-only\` checks the folder first). Or sync the folder to the store and name the sync's \`manifest\` instead.`,
+      `package you make: a flat zip of the dataset folder; ${sync(`--dataset <folder> --kind ${kind} --locale ${locale} --validate-only`)} ` +
+      `checks the folder first. Or sync the folder to the store and name the sync's \`manifest\` instead.`,
   );
 }
 

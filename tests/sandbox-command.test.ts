@@ -13,7 +13,7 @@ import { SpeechClient } from "../components/speech-api";
 import { readManifestSync } from "../components/training-data/manifest";
 import { locatePulumiCli, runSandbox, type RunnerContext, type SandboxDeps, type SandboxOptions, type StackRunner } from "../scripts/sandbox/index";
 import { automationRunner, preserveFile } from "../scripts/sandbox/automation";
-import { alive, portInUse, probeBlob, probeSpeech, stopProcess } from "../scripts/sandbox/services";
+import { alive, ours, portInUse, probeBlob, probeSpeech, signatureOf, stopProcess } from "../scripts/sandbox/services";
 import { writeStackFileCopy } from "../scripts/sandbox/stack-file";
 import { startAzurite } from "./support/azurite";
 import { Deployment } from "./support/deployment";
@@ -31,7 +31,7 @@ afterAll(async () => {
   for (const entry of fs.readdirSync(tmp)) {
     const file = path.join(tmp, entry, "sandbox.json");
     if (!fs.existsSync(file)) continue;
-    for (const s of Object.values(recordOf(path.join(tmp, entry)).services)) if (s?.pid && alive(s.pid)) await stopProcess(s.pid);
+    for (const [kind, s] of Object.entries(recordOf(path.join(tmp, entry)).services)) if (s?.pid && alive(s.pid)) await stopProcess(s.pid, signatureOf(kind as "speech" | "blob", path.join(tmp, entry), ROOT));
   }
   fs.rmSync(tmp, { recursive: true, force: true });
 });
@@ -278,6 +278,27 @@ describe("--fail-gate, next to an Azurite the sandbox did not start", () => {
     expect(await probeBlob(blobPort)).toBe(true);
     expect(await entitiesInState(dir)).toEqual(NONE);
   }, 90_000);
+});
+
+describe("which processes --destroy may stop", () => {
+  test("only one whose command has the service's script and data path: not a process that merely names the state folder", async () => {
+    const dir = path.join(tmp, "signature");
+    const signature = signatureOf("speech", dir, ROOT);
+    const idle = "setTimeout(() => {}, 30000)";
+    // What a `tail -f .sandbox/logs/…` or an editor would look like: the state folder in its arguments, not the service.
+    const bystander = spawn(process.execPath, ["-e", idle, path.join(dir, "logs", "speech-emulator.log"), dir]);
+    const lookalike = spawn(process.execPath, ["-e", idle, ...signature]);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(ours(bystander.pid!, signature)).toBe(false);
+      expect(ours(lookalike.pid!, signature)).toBe(true);
+      await stopProcess(bystander.pid!, signature);
+      expect(alive(bystander.pid!)).toBe(true);
+    } finally {
+      bystander.kill("SIGKILL");
+      lookalike.kill("SIGKILL");
+    }
+  });
 });
 
 describe("the stack file copy", () => {

@@ -18,6 +18,7 @@ import {
   SPEECH_RESOURCE,
   speechEndpoint,
   startService,
+  signatureOf,
   stopProcess,
   type ServiceKind,
   type ServiceRecord,
@@ -125,13 +126,14 @@ class Sandbox {
   async ensure(kind: ServiceKind, wanted: number, scenario: WerScenarioName): Promise<number> {
     const rec = this.record.services[kind];
     const fits = (r: ServiceRecord) => kind === "blob" || (r.scenario ?? "default") === scenario;
-    if (rec?.pid !== undefined && ours(rec.pid, this.p.dir)) {
+    const signature = signatureOf(kind, this.p.dir, this.root);
+    if (rec?.pid !== undefined && ours(rec.pid, signature)) {
       if ((await probe(kind, rec.port)) && fits(rec)) {
         this.out(`${LABEL[kind]}: reusing the one the sandbox started (pid ${rec.pid}, port ${rec.port})\n`);
         return rec.port;
       }
       // Another scenario (a model's WER is decided by the emulator it trains on), or it stopped answering.
-      await stopProcess(rec.pid);
+      await stopProcess(rec.pid, signature);
     } else if (rec && rec.pid === undefined && (await probe(kind, rec.port)) && fits(rec)) {
       this.out(`${LABEL[kind]}: reusing the one already running on port ${rec.port} (not started by the sandbox, so never stopped by it)\n`);
       return rec.port;
@@ -212,8 +214,9 @@ class Sandbox {
   async stopStarted(): Promise<void> {
     for (const kind of ["speech", "blob"] as const) {
       const rec = this.record.services[kind];
-      if (rec?.pid !== undefined && ours(rec.pid, this.p.dir)) {
-        await stopProcess(rec.pid);
+      const signature = signatureOf(kind, this.p.dir, this.root);
+      if (rec?.pid !== undefined && ours(rec.pid, signature)) {
+        await stopProcess(rec.pid, signature);
         this.out(`${LABEL[kind]}: stopped (pid ${rec.pid}, port ${rec.port})\n`);
       } else if (rec) {
         this.out(`${LABEL[kind]}: left running on port ${rec.port} (${rec.pid === undefined ? "not started by the sandbox" : "already gone"})\n`);

@@ -1,7 +1,7 @@
 // The sandbox's two local services, each a detached process of its own so that they outlive `npm run sandbox`:
 // the Speech emulator (its CLI, emulator/cli.ts) and Azurite's blob service (from node_modules, as tests/support/azurite.ts
 // runs it). Probes tell a running service of the right kind from anything else on a port.
-import { spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
@@ -73,17 +73,34 @@ export function alive(pid: number): boolean {
   }
 }
 
-/**
- * Is `pid` still the process the sandbox started? Its command line names the state folder; where /proc exists that is
- * checked, so that a recycled pid is never signalled. Elsewhere being alive has to do.
- */
-export function ours(pid: number, marker: string): boolean {
-  if (!alive(pid)) return false;
+/** What identifies a service the sandbox started: its script and its data path, both exact arguments of its command. */
+export function signatureOf(kind: ServiceKind, dir: string, root: string): string[] {
+  const command = commandOf(kind, { dir, root, port: 0, durations: {}, scenario: "default" });
+  return [command[kind === "speech" ? 2 : 0], command[command.indexOf(kind === "speech" ? "--state" : "--location") + 1]];
+}
+
+/** The process's arguments: /proc on Linux, `ps` elsewhere; undefined when neither can tell. */
+function argumentsOf(pid: number): string[] | undefined {
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").some((arg) => arg.includes(marker));
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
   } catch {
-    return true;
+    try {
+      return execFileSync("ps", ["-o", "command=", "-p", String(pid)], { encoding: "utf8" }).trim().split(/\s+/);
+    } catch {
+      return undefined;
+    }
   }
+}
+
+/**
+ * Is `pid` still the process the sandbox started? Only when its command has that service's script and data path as
+ * arguments: a recycled pid, or another program that merely names the state folder (a `tail -f` of a log), is never
+ * signalled, and a process whose command cannot be read is left alone.
+ */
+export function ours(pid: number, signature: readonly string[]): boolean {
+  if (!alive(pid)) return false;
+  const args = argumentsOf(pid);
+  return args !== undefined && signature.every((s) => args.includes(s));
 }
 
 export interface StartOptions {
@@ -148,14 +165,17 @@ export async function startService(kind: ServiceKind, o: StartOptions): Promise<
   }
 }
 
-/** SIGTERM (both stop cleanly on it, the emulator saving its state), then SIGKILL if it is still there after 10 s. */
-export async function stopProcess(pid: number): Promise<void> {
-  if (!alive(pid)) return;
+/**
+ * SIGTERM (both stop cleanly on it, the emulator saving its state), then SIGKILL if it is still there after 10 s and
+ * still the sandbox's service (the signature is checked again: the pid may have been reused meanwhile).
+ */
+export async function stopProcess(pid: number, signature: readonly string[]): Promise<void> {
+  if (!ours(pid, signature)) return;
   process.kill(pid, "SIGTERM");
   const deadline = Date.now() + 10_000;
   while (alive(pid)) {
     if (Date.now() > deadline) {
-      process.kill(pid, "SIGKILL");
+      if (ours(pid, signature)) process.kill(pid, "SIGKILL");
       break;
     }
     await new Promise((r) => setTimeout(r, 100));

@@ -26,20 +26,20 @@ describe("training data that is not there yet", () => {
   test("prod without the sync manifest: names the property and says to create the store, sync, then add the locale", () => {
     const message = pipelineError("prod", {});
     expect(message).toMatch(/^locales\[en-US\]\.datasets\[callcenter-train\]\.manifest: training-data\.manifest\.json does not exist/);
-    expect(message).toMatch(/deploy the stack with no locales first .*npm run sync-data .* --manifest training-data\.manifest\.json/);
+    expect(message).toMatch(/deploy the stack with no locales first .*`npm run sync-data -- --config <datasets.json> --manifest training-data\.manifest\.json` \(or `npx custom-speech-sync-data --config/);
     expect(message).not.toMatch(/ENOENT/);
   });
 
   test("a manifest without the dataset: says which datasets it holds and to sync this one", () => {
     const manifest = { version: 1, datasets: [{ name: "other", kind: "Acoustic", locale: "en-US", blobUrl: "https://a.blob.core.windows.net/c/x.zip", contentHash: "a".repeat(64), sizeBytes: 1, audioDurationMs: 0, fileCount: 1 }] };
     const message = pipelineError("prod", { "training-data.manifest.json": JSON.stringify(manifest) });
-    expect(message).toMatch(/^locales\[en-US\]\.datasets\[callcenter-train\]\.manifest: dataset "callcenter-train" is not in the manifest; it holds: other\. Sync the dataset/);
+    expect(message).toMatch(/^locales\[en-US\]\.datasets\[callcenter-train\]\.manifest: dataset "callcenter-train" is not in the manifest; it holds: other\. Sync the dataset first: `npm run sync-data -- --config/);
   });
 
   test("dev without its dataset zips: names the file property and how to check the package", () => {
     const message = pipelineError("dev", { "data/en-US/callcenter-test.zip": "test v1" });
     expect(message).toMatch(/^locales\[en-US\]\.datasets\[callcenter-train\]\.file: data\/en-US\/callcenter-train\.zip does not exist/);
-    expect(message).toMatch(/--dataset <folder> --kind Acoustic --locale en-US --validate-only/);
+    expect(message).toMatch(/`npm run sync-data -- --dataset <folder> --kind Acoustic --locale en-US --validate-only` \(or `npx custom-speech-sync-data --dataset/);
   });
 
   test("the prod stack with no locales yet (the first step) declares the store and no Custom Speech resource", async () => {

@@ -22,7 +22,7 @@ describe("the implementation reference a program serializes", () => {
 
   test("the package exports that entry", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-    expect(pkg.exports[`./${PROVIDER_ENTRY}`]).toBe("./dist/components/custom-speech/implementation.js");
+    expect(pkg.exports[`./${PROVIDER_ENTRY}`]).toEqual({ types: "./dist/components/custom-speech/implementation.d.ts", default: "./dist/components/custom-speech/implementation.js" });
   });
 });
 

@@ -23,7 +23,9 @@ async function inProject<T>(f: () => Promise<T>): Promise<T> {
 }
 
 beforeAll(async () => {
-  s = await deployedSandboxStack();
+  // The providers repair-state computes here name the TypeScript implementation, as the state of a project run with
+  // ts-node does: so the program runs that way too.
+  s = await deployedSandboxStack({ typescript: true });
   // What 0.1.0 stored: a working provider of 0.1.0's size without the thin provider's marker (0.1.0 serialized the
   // implementation by value; here a loader without the marker, padded to that size), and no handover tag.
   const fat: Record<string, string> = {};

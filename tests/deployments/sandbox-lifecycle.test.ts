@@ -5,7 +5,9 @@ import { entitiesOf, live, opsOf, requestsSince, sandboxStack, type SandboxStack
 
 let s: SandboxStack;
 beforeAll(async () => {
-  s = await sandboxStack();
+  // As `pulumi up` runs this project: index.ts and the implementation through ts-node (the other scenarios run the
+  // same code compiled, which is faster; see tests/support/deployment/compiled.ts).
+  s = await sandboxStack({ typescript: true });
 }, 60_000);
 afterAll(() => s?.stop());
 

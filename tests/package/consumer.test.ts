@@ -55,7 +55,24 @@ describe("the npm package as a consumer installs it", () => {
     const allowed = /^(dist\/(components|scripts|emulator)\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => /\.test\.|\/tests?\//.test(f))).toEqual([]);
-    for (const f of ["LICENSE", "CHANGELOG.md", "README.md", PKG.main, PKG.types, PKG.exports["./provider"].slice(2), ...Object.values<string>(PKG.bin)]) expect(files).toContain(f);
+    for (const f of ["LICENSE", "CHANGELOG.md", "README.md", PKG.main, PKG.types, PKG.exports["./provider"].default.slice(2), ...Object.values<string>(PKG.bin)]) expect(files).toContain(f);
+    // The sandbox needs this repository (and devDependencies): it stays out.
+    expect(files.filter((f) => f.startsWith("dist/scripts/sandbox"))).toEqual([]);
+    // Nothing stale: every compiled file has its source (a deleted source's old output would ship otherwise).
+    expect(files.filter((f) => f.startsWith("dist/") && !fs.existsSync(path.join(ROOT, f.slice(5).replace(/(\.d)?\.ts$|\.js$/, ".ts"))))).toEqual([]);
+  });
+
+  test("everything the installed package requires is a dependency, a peer dependency or part of Node", () => {
+    const allowed = new Set([...Object.keys(PKG.dependencies), ...Object.keys(PKG.peerDependencies), ...require("node:module").builtinModules]);
+    const missing = new Set<string>();
+    for (const f of packed.files.map((x) => x.path).filter((x) => x.endsWith(".js"))) {
+      const code = fs.readFileSync(path.join(installed(), f), "utf8");
+      for (const [, spec] of code.matchAll(/require\("([^".][^"]*)"\)/g)) {
+        const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+        if (!allowed.has(name.replace(/^node:/, "")) && name !== PKG.name) missing.add(`${f}: ${spec}`);
+      }
+    }
+    expect([...missing]).toEqual([]);
   });
 
   test("the installed package has no copy of its peers, and its command-line tools run with npx", async () => {

@@ -31,7 +31,7 @@ export interface SandboxStack {
   stop(): Promise<void>;
 }
 
-export async function sandboxStack(o: { emulator?: EmulatorOptions; config?: Record<string, unknown>; stack?: string } = {}): Promise<SandboxStack> {
+export async function sandboxStack(o: { emulator?: EmulatorOptions; config?: Record<string, unknown>; stack?: string; typescript?: boolean } = {}): Promise<SandboxStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-stack-"));
   const emulatorOptions: EmulatorOptions = { durations: FAST_DURATIONS, statePath: path.join(dir, "speech-emulator.json"), ...o.emulator };
   const [emu, azurite] = await Promise.all([startEmulator(emulatorOptions), startAzurite()]);
@@ -60,6 +60,7 @@ export async function sandboxStack(o: { emulator?: EmulatorOptions; config?: Rec
       ...o.config,
     },
     secretConfig: ["existingSpeechKey"],
+    typescript: o.typescript,
     preload: ["components/locale-pipeline.ts", "components/speech-account.ts", "components/training-data-store.ts", "components/stack-config.ts", "@pulumi/azure-native/resources"].map((m) =>
       m.startsWith("components/") ? path.join(ROOT, m) : m,
     ),

@@ -55,6 +55,11 @@ export interface DeploymentOptions {
   cwd: string;
   /** Modules the program imports, loaded into the next run's language host ahead of time (speed only). */
   preload?: string[];
+  /**
+   * Run the program (and so the providers it serializes) as TypeScript through ts-node, as `pulumi up` runs this
+   * project, even when dist/ holds an up-to-date compiled copy (which the driver uses otherwise: compiled.ts).
+   */
+  typescript?: boolean;
   /** Other stacks a `pulumi.StackReference` may name ("<org>/<project>/<stack>"): their last stack outputs. */
   stacks?: Record<string, { stackOutputs(): { outputs: Props; secretOutputs: string[] } }>;
 }
@@ -116,8 +121,8 @@ export class Deployment {
 
   /** A language host for the next run (each run gets a fresh process). */
   takeHost(): ProgramHost {
-    const host = this.spareHost ?? ProgramHost.start(this.options.preload);
-    this.spareHost = ProgramHost.start(this.options.preload);
+    const host = this.spareHost ?? ProgramHost.start(this.options.preload, this.options.typescript);
+    this.spareHost = ProgramHost.start(this.options.preload, this.options.typescript);
     return host;
   }
 

@@ -3,6 +3,7 @@
 // config. The host's monitor forwards registrations, invokes, outputs and logs here, where the driver answers them.
 import { fork, type ChildProcess } from "child_process";
 import * as path from "path";
+import { compiled } from "./compiled";
 import type { FromHost, HostRun, ToHost } from "./program-host";
 
 /** A program file (index.ts), or a module's exported function that declares resources (a component under test). */
@@ -43,7 +44,10 @@ const HOST = path.join(__dirname, "program-host.ts");
 /** A language-host process, forked ahead of its run and used for exactly one run. */
 export class ProgramHost {
   private readonly ready: Promise<void>;
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly js: (file: string) => string,
+  ) {
     this.ready = new Promise((resolve, reject) => {
       child.once("message", (m: FromHost) => (m.type === "ready" ? resolve() : reject(new Error(`program host: unexpected ${m.type}`))));
       child.once("exit", (code, signal) => reject(new Error(`the program host exited (${signal ?? code}) while starting`)));
@@ -52,18 +56,20 @@ export class ProgramHost {
   }
 
   /** Forks a host and has it load `preload` (modules the program will import) while nothing waits for it. */
-  static start(preload: string[] = []): ProgramHost {
-    const child = fork(HOST, [], {
-      execArgv: ["-r", require.resolve("ts-node/register/transpile-only")],
+  static start(preload: string[] = [], typescript = false): ProgramHost {
+    const js = (file: string) => (typescript ? file : compiled(file));
+    const host = js(HOST);
+    const child = fork(host, [], {
+      execArgv: host.endsWith(".ts") ? ["-r", require.resolve("ts-node/register/transpile-only")] : [],
       env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    const host = new ProgramHost(child);
-    child.send({ type: "preload", modules: ["@pulumi/pulumi", ...preload] } satisfies ToHost);
+    const started = new ProgramHost(child, js);
+    child.send({ type: "preload", modules: ["@pulumi/pulumi", ...preload.map((m) => (path.isAbsolute(m) ? js(m) : m))] } satisfies ToHost);
     // A spare waiting for its run must not keep the test process alive.
     child.unref();
     child.channel?.unref();
-    return host;
+    return started;
   }
 
   kill(): void {
@@ -96,7 +102,8 @@ export class ProgramHost {
       child.once("exit", (code, signal) => {
         if (!done) reject(new Error(`the program host exited (${signal ?? code}) before the program finished`));
       });
-      send({ type: "run", run });
+      const program = "file" in run.program ? { file: this.js(path.resolve(run.program.file)) } : { ...run.program, module: this.js(path.resolve(run.program.module)) };
+      send({ type: "run", run: { ...run, program } });
     });
   }
 }
