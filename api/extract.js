@@ -11,6 +11,7 @@ const root = path.resolve(__dirname, "..");
 const configFile = path.join(root, "api-extractor.json");
 const pkg = require(path.join(root, "package.json"));
 const local = process.argv.includes("--local");
+const tsconfig = JSON.parse(fs.readFileSync(path.join(__dirname, "tsconfig.json"), "utf8"));
 
 const reportName = (entry) => (entry === "." ? pkg.name : `${pkg.name}-${entry.slice(2)}`);
 const entries = Object.entries(pkg.exports).filter(([, target]) => typeof target === "object" && target.types);
@@ -19,6 +20,9 @@ let failed = false;
 for (const [entry, target] of entries) {
   const config = ExtractorConfig.loadFile(configFile);
   config.mainEntryPointFilePath = path.join(root, target.types);
+  // Only the entry's own declarations and what they import: a program of every declaration in dist/ per entry
+  // took several times as long.
+  config.compiler = { overrideTsconfig: { ...tsconfig, files: [path.join(root, target.types)], include: [] } };
   config.apiReport.reportFileName = reportName(entry);
   const prepared = ExtractorConfig.prepare({ configObject: config, configObjectFullPath: configFile, packageJsonFullPath: path.join(root, "package.json") });
   const result = Extractor.invoke(prepared, { localBuild: local });
