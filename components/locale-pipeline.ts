@@ -7,7 +7,7 @@ import { Dataset, Endpoint, Evaluation, Model, Project } from "./custom-speech";
 import type { DatasetQuota, SpeechConnectionInput, Tuning } from "./custom-speech";
 import { adaptsBaseModel } from "./domain";
 import type { LocaleConfig } from "./stack-config";
-import { findDataset, readManifestSync } from "./training-data/manifest";
+import { findDataset, readManifestSync, type Manifest, type ManifestEntry } from "./training-data/manifest";
 
 export interface LocalePipelineArgs {
   speech: pulumi.Input<SpeechConnectionInput>;
@@ -89,9 +89,9 @@ const sync = (args: string) => `\`npm run sync-data -- ${args}\` (or \`npx custo
  * A dataset's entry in the sync manifest. The manifest is written by the training-data sync, which needs the store
  * the first `pulumi up` creates: so a missing one says what to run, in which order, at preview time.
  */
-function manifestEntry(locale: string, name: string, file: string) {
+function manifestEntry(locale: string, name: string, file: string, manifests: Map<string, Manifest>) {
   const where = `locales[${locale}].datasets[${name}].manifest`;
-  if (!fs.existsSync(file)) {
+  if (!manifests.has(file) && !fs.existsSync(file)) {
     throw new Error(
       `${where}: ${file} does not exist (looked for in ${process.cwd()}). The training-data sync writes it: deploy the stack ` +
         `with no locales first (it creates the store), then run ${sync(`--config <datasets.json> --manifest ${file}`)} ` +
@@ -99,7 +99,8 @@ function manifestEntry(locale: string, name: string, file: string) {
     );
   }
   try {
-    return findDataset(readManifestSync(file), name);
+    if (!manifests.has(file)) manifests.set(file, readManifestSync(file));
+    return findDataset(manifests.get(file)!, name);
   } catch (e) {
     throw new Error(`${where}: ${(e as Error).message}. Sync the dataset first: ${sync(`--config <datasets.json> --manifest ${file}`)}.`);
   }
@@ -107,9 +108,11 @@ function manifestEntry(locale: string, name: string, file: string) {
 
 /** Each manifest dataset's entry; throws for a manifest or a local file that is not there. */
 function datasetSources(c: LocaleConfig) {
-  const entries = new Map<string, ReturnType<typeof findDataset>>();
+  const entries = new Map<string, ManifestEntry>();
+  // The locale's datasets usually share one manifest: each file is read once.
+  const manifests = new Map<string, Manifest>();
   for (const d of c.datasets) {
-    if (d.manifest) entries.set(d.name, manifestEntry(c.locale, d.name, d.manifest));
+    if (d.manifest) entries.set(d.name, manifestEntry(c.locale, d.name, d.manifest, manifests));
     if (d.file) requireDatasetFile(c.locale, d.name, d.kind, d.file);
   }
   return entries;

@@ -11,6 +11,15 @@ import { isAbsent } from "./checks";
 import { SpeechResource, type CommonArgs } from "./resource";
 import { differs, type ResourceSpec } from "./spec";
 
+/** What the state keeps of the base model a model is trained on (null where it is not known). */
+function baseModelFacts(b: m.BaseModel | undefined) {
+  return {
+    baseModelAdaptationExpiry: b?.properties?.deprecationDates?.adaptationDateTime ?? null,
+    baseModelTranscriptionExpiry: b?.properties?.deprecationDates?.transcriptionDateTime ?? null,
+    baseModelChargesForAdaptation: b?.properties?.chargeForAdaptation ?? null,
+  };
+}
+
 export const modelSpec: ResourceSpec<m.CustomModel> = {
   kind: "Model",
   inputs: {
@@ -56,14 +65,9 @@ export const modelSpec: ResourceSpec<m.CustomModel> = {
   decide: {
     outputs: ["chosenBaseModel", "baseModelAdaptationExpiry", "baseModelTranscriptionExpiry", "baseModelChargesForAdaptation"],
     async atCreate(c, i) {
-      const about = (b: m.BaseModel) => ({
-        baseModelAdaptationExpiry: b.properties?.deprecationDates?.adaptationDateTime ?? null,
-        baseModelTranscriptionExpiry: b.properties?.deprecationDates?.transcriptionDateTime ?? null,
-        baseModelChargesForAdaptation: b.properties?.chargeForAdaptation ?? null,
-      });
-      if (i.baseModel) return { chosenBaseModel: null, ...about(await c.getBaseModel(idFromSelf(String(i.baseModel)))) };
+      if (i.baseModel) return { chosenBaseModel: null, ...baseModelFacts(await c.getBaseModel(idFromSelf(String(i.baseModel)))) };
       // The service trains on the locale's default: nothing is known of it before the model exists.
-      if (!i.baseModelPolicy) return { chosenBaseModel: null, baseModelAdaptationExpiry: null, baseModelTranscriptionExpiry: null, baseModelChargesForAdaptation: null };
+      if (!i.baseModelPolicy) return { chosenBaseModel: null, ...baseModelFacts(undefined) };
       const chosen = selectBaseModel(await listBaseModels(c, i.locale), { locale: i.locale, ...i.baseModelPolicy });
       return {
         chosenBaseModel: chosen.self,
@@ -74,12 +78,7 @@ export const modelSpec: ResourceSpec<m.CustomModel> = {
     },
     async fromEntity(c, e) {
       const base = e.baseModel?.self ? await c.getBaseModel(idFromSelf(e.baseModel.self)).catch(() => undefined) : undefined;
-      return {
-        chosenBaseModel: null,
-        baseModelAdaptationExpiry: base?.properties?.deprecationDates?.adaptationDateTime ?? null,
-        baseModelTranscriptionExpiry: base?.properties?.deprecationDates?.transcriptionDateTime ?? null,
-        baseModelChargesForAdaptation: base?.properties?.chargeForAdaptation ?? null,
-      };
+      return { chosenBaseModel: null, ...baseModelFacts(base) };
     },
   },
   outputs: (e) => ({
