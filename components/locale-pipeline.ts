@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { Dataset, Endpoint, Evaluation, Model, Project } from "./custom-speech";
 import type { DatasetQuota, SpeechConnectionInput, Tuning } from "./custom-speech";
-import { adaptsBaseModel } from "./domain";
+import { adaptsBaseModel, LOCALE_PIPELINE_TYPE } from "./domain";
 import type { LocaleConfig } from "./stack-config";
 import { findDataset, readManifestSync, type Manifest, type ManifestEntry } from "./training-data/manifest";
 
@@ -143,7 +143,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
   constructor(name: string, args: LocalePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     // Training data that is not there fails before anything is declared.
     const sources = datasetSources(args.config);
-    super("customspeech:index:LocalePipeline", name, {}, opts);
+    super(LOCALE_PIPELINE_TYPE, name, {}, opts);
     const c = args.config;
     const common = { speech: args.speech, tuning: args.tuning };
     const quota = args.quota && { ...args.quota, datasetsInStack: Math.max(args.quota.datasetsInStack, c.datasets.length) };

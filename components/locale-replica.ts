@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ModelCopy, Project, type Endpoint } from "./custom-speech";
 import type { SpeechConnectionInput, Tuning } from "./custom-speech";
 import { localeEndpoint, warnOnExpiry } from "./locale-pipeline";
+import { LOCALE_REPLICA_TYPE } from "./domain";
 import type { CopiedLocaleConfig } from "./stack-config";
 
 export interface LocaleReplicaArgs {
@@ -31,7 +32,7 @@ export class LocaleReplica extends pulumi.ComponentResource {
   readonly modelTranscriptionExpiry: pulumi.Output<string | null>;
 
   constructor(name: string, args: LocaleReplicaArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("customspeech:index:LocaleReplica", name, {}, opts);
+    super(LOCALE_REPLICA_TYPE, name, {}, opts);
     const c = args.config;
     const common = { speech: args.speech, tuning: args.tuning };
     const child = { parent: this };

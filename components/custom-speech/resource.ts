@@ -2,6 +2,7 @@
 // keeps the key (and SAS-bearing URLs) secret, and adds the identity used to adopt an entity after a crash.
 import * as pulumi from "@pulumi/pulumi";
 import type { Tuning } from "./core";
+import { RESOURCE_MODULE } from "../domain";
 import { thinProvider } from "./provider";
 import { connectionKeys, inputKeys, secretInputs, type ResourceSpec } from "./spec";
 
@@ -94,6 +95,6 @@ export abstract class SpeechResource extends pulumi.dynamic.Resource {
     for (const k of secrets) if (args[k] !== undefined) props[k] = pulumi.secret(args[k] as pulumi.Input<unknown>);
     const keyed = connections.filter((k) => args[k] !== undefined && mayCarryKey(args[k] as pulumi.Input<SpeechConnectionInput>));
     const secretOpts: pulumi.CustomResourceOptions = { additionalSecretOutputs: [...keyed, ...secrets] };
-    super(thinProvider(spec.kind), name, props, pulumi.mergeOptions(opts, secretOpts), "custom-speech", spec.kind);
+    super(thinProvider(spec.kind), name, props, pulumi.mergeOptions(opts, secretOpts), RESOURCE_MODULE, spec.kind);
   }
 }

@@ -104,3 +104,10 @@ export const GATE_BOUNDS = {
 export const ACCOUNT_ROLE_TAG = "custom-speech-role";
 export const ACCOUNT_ROLES = ["training", "inference-only"] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
+
+/** The dynamic-provider module of every Custom Speech resource: its type token is `pulumi-nodejs:dynamic/custom-speech:<Kind>`. */
+export const RESOURCE_MODULE = "custom-speech";
+export const DYNAMIC_TYPE_PREFIX = `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:`;
+/** The type tokens of the locale components (a policy pack or a preview reads them). */
+export const LOCALE_PIPELINE_TYPE = "customspeech:index:LocalePipeline";
+export const LOCALE_REPLICA_TYPE = "customspeech:index:LocaleReplica";

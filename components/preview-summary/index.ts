@@ -3,7 +3,7 @@
 // `replaceReasons`, `detailedDiff`; secrets shown as "[secret]", unknowns as the engine's placeholder). No Pulumi
 // import: a pure function over that JSON and the training-data manifest, used by `npm run preview-summary`.
 import type { Manifest } from "../training-data/manifest";
-import { SKU_LIMITS } from "../domain";
+import { DYNAMIC_TYPE_PREFIX, SKU_LIMITS } from "../domain";
 
 /** The engine's placeholder for a value not known until the deployment (pkg/resource/stack/deployment.go). */
 export type { Manifest };
@@ -47,8 +47,7 @@ export interface SummaryOptions {
   now?: number;
 }
 
-const DYNAMIC = "pulumi-nodejs:dynamic/custom-speech:";
-const kindOf = (type: string | undefined) => (type?.startsWith(DYNAMIC) ? type.slice(DYNAMIC.length) : undefined);
+const kindOf = (type: string | undefined) => (type?.startsWith(DYNAMIC_TYPE_PREFIX) ? type.slice(DYNAMIC_TYPE_PREFIX.length) : undefined);
 const nameOf = (urn: string) => urn.split("::").pop() ?? urn;
 const stackOf = (urn: string) => urn.split("::")[0]?.split(":").pop() ?? "";
 const DAY = 86_400_000;

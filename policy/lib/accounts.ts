@@ -36,7 +36,7 @@ export function speechAccountOf(args: ResourceValidationArgs): SpeechAccountView
   return { props, label, names: [args.name, ...(accountName ? [accountName] : [])], role };
 }
 
-/** Whether a config list names this resource (Pulumi names exactly, Azure names ignoring case). */
+/** Whether a config list names this resource (its Pulumi or Azure name, ignoring case). */
 export function listed(list: readonly string[], names: readonly string[]): boolean {
-  return list.some((l) => names.some((n) => n === l || n.toLowerCase() === l.toLowerCase()));
+  return list.some((l) => names.some((n) => n.toLowerCase() === l.toLowerCase()));
 }

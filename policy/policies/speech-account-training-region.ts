@@ -52,7 +52,8 @@ export const speechAccountTrainingRegion: ResourceValidationPolicy = {
     const location = knownString(account.props.location);
     if (location === undefined) return; // unknown until the resource group exists, or left to ARM's default
     const byList = listed(config.inferenceOnlyAccounts, account.names);
-    if (!byList && isUnknown(account.role)) return; // the tag decides, and it is not known yet
+    // The tag decides, and it is not known yet (a tag that is not trusted decides nothing: judged now).
+    if (!byList && config.trustInferenceOnlyTag && isUnknown(account.role)) return;
     const tagged = account.role === "inference-only";
     const inferenceOnly = byList || (tagged && config.trustInferenceOnlyTag);
     try {

@@ -87,6 +87,9 @@ describe("speech-account-training-region", () => {
     expect((await run(policy, account({ location: UNKNOWN }))).messages).toEqual([]);
     expect((await run(policy, account({ location: "brazilsouth", tags: UNKNOWN }))).messages).toEqual([]);
     expect((await run(policy, account({ location: "brazilsouth", tags: { "custom-speech-role": UNKNOWN } }))).messages).toEqual([]);
+    // Unless the tag is not trusted: then it decides nothing, and the region is judged now.
+    const untrusted = await run(policy, account({ location: "brazilsouth", tags: { "custom-speech-role": UNKNOWN } }), { config: { trustInferenceOnlyTag: false } });
+    expect(untrusted.messages).toEqual([expect.stringContaining("brazilsouth")]);
     // An AI Services account whose tags are unknown may not be a Speech account at all: not judged yet.
     expect((await run(speechAccountLocalAuthDisabled, account({ kind: "AIServices", tags: UNKNOWN, properties: { disableLocalAuth: false } }))).notApplicable).toBe(
       "kind AIServices whose tags are not known yet: whether it is used for Custom Speech is decided when they are",
