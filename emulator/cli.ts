@@ -10,7 +10,8 @@ import { WER_SCENARIO_NAMES, WER_SCENARIOS, type WerScenarioName } from "./scena
 import { startEmulator } from "./server";
 import type { DurationKind, EmulatedResourceSpec, EmulatorOptions, EvaluationScenario, FaultOptions, RunningEmulator } from "./types";
 
-const DURATION_KINDS: DurationKind[] = ["dataset", "model", "endpoint", "evaluation", "copy"];
+// Exported for the sandbox command, which takes the same --duration and port options.
+export const DURATION_KINDS: DurationKind[] = ["dataset", "model", "endpoint", "evaluation", "copy"];
 
 function parseResource(value: string, previous: EmulatedResourceSpec[] = []): EmulatedResourceSpec[] {
   const m = /^([A-Za-z0-9][A-Za-z0-9-]*)=([a-z0-9]+):(.+)$/.exec(value);
@@ -18,7 +19,7 @@ function parseResource(value: string, previous: EmulatedResourceSpec[] = []): Em
   return [...previous, { name: m[1], region: m[2], key: m[3] }];
 }
 
-function parseDuration(value: string, previous: Partial<Record<DurationKind, number>> = {}): Partial<Record<DurationKind, number>> {
+export function parseDuration(value: string, previous: Partial<Record<DurationKind, number>> = {}): Partial<Record<DurationKind, number>> {
   const m = /^(\w+)=(\d+)$/.exec(value);
   if (!m || !DURATION_KINDS.includes(m[1] as DurationKind)) {
     throw new InvalidArgumentError(`'${value}' is not KIND=MS with KIND one of: ${DURATION_KINDS.join(", ")}.`);
@@ -26,9 +27,9 @@ function parseDuration(value: string, previous: Partial<Record<DurationKind, num
   return { ...previous, [m[1]]: Number(m[2]) };
 }
 
-function parsePort(value: string): number {
+export function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`'${value}' is not a port number (0-65535).`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`'${value}' is not a port number (0-65535; 0 = any free port).`);
   return port;
 }
 

@@ -1,23 +1,10 @@
 // `npm run sandbox [-- --destroy | --fail-gate]`: the local sandbox in one command (README "Run the sandbox").
 // Exit codes: 0 ok, 1 the deployment (or teardown) failed, e.g. the gate with --fail-gate; 2 no usable Pulumi CLI, or usage.
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, CommanderError } from "commander";
 import type { DurationKind } from "../emulator";
+import { DURATION_KINDS, parseDuration, parsePort } from "../emulator/cli";
 import { automationRunner } from "./sandbox/automation";
 import { DEFAULT_PORTS, EXIT, locatePulumiCli, MIN_PULUMI_CLI, runSandbox, type SandboxOptions } from "./sandbox/index";
-
-const DURATION_KINDS: DurationKind[] = ["dataset", "model", "endpoint", "evaluation", "copy"];
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`'${value}' is not a port number (0-65535; 0 = any free port).`);
-  return port;
-}
-
-function parseDuration(value: string, previous: Partial<Record<DurationKind, number>> = {}): Partial<Record<DurationKind, number>> {
-  const m = /^(\w+)=(\d+)$/.exec(value);
-  if (!m || !DURATION_KINDS.includes(m[1] as DurationKind)) throw new InvalidArgumentError(`'${value}' is not KIND=MS with KIND one of: ${DURATION_KINDS.join(", ")}.`);
-  return { ...previous, [m[1]]: Number(m[2]) };
-}
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command("sandbox")

@@ -261,10 +261,15 @@ describe("--fail-gate, next to an Azurite the sandbox did not start", () => {
 
   test("a run without --fail-gate on that deployment is refused before anything starts (exit 2)", async () => {
     io.text.err = "";
+    io.text.out = "";
+    const before = recordOf(dir).services;
     const code = await runSandbox(fast(dir, { blobPort }), deps);
     expect(code).toBe(2);
     expect(io.text.err).toContain("The sandbox stack was deployed with --fail-gate");
     expect(recordOf(dir).services.speech).toMatchObject({ scenario: "gate-fails" });
+    // Nothing was started, reused or stopped: the refusal came first.
+    expect(io.text.out).not.toMatch(/started|reusing|stopped/);
+    expect(recordOf(dir).services).toEqual(before);
   });
 
   test("--destroy removes the failed deployment and stops only the emulator it started", async () => {

@@ -180,5 +180,6 @@ export async function stopProcess(pid: number, signature: readonly string[]): Pr
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
+  // Until it is gone, or the pid is no longer the service's (reused by another process): never an endless wait.
+  while (ours(pid, signature)) await new Promise((r) => setTimeout(r, 50));
 }
