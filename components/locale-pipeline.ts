@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { Dataset, Endpoint, Evaluation, Model, Project } from "./custom-speech";
 import type { DatasetQuota, SpeechConnectionInput, Tuning } from "./custom-speech";
-import { adaptsBaseModel, LOCALE_PIPELINE_TYPE } from "./domain";
+import { adaptsBaseModel, daysLeft, expiresWithin, LOCALE_PIPELINE_TYPE } from "./domain";
 import type { LocaleConfig } from "./stack-config";
 import { findDataset, readManifestSync, type Manifest, type ManifestEntry } from "./training-data/manifest";
 
@@ -25,8 +25,6 @@ export interface LocalePipelineArgs {
   protectEndpoint?: boolean;
 }
 
-const DAY = 24 * 60 * 60 * 1000;
-
 /** Warnings for dates inside the window: a served model stops transcribing, a base model stops training. */
 export function expiryWarnings(
   locale: string,
@@ -35,8 +33,8 @@ export function expiryWarnings(
   now = Date.now(),
 ): string[] {
   const out: string[] = [];
-  const within = (d?: string | null) => !!d && Date.parse(d) - now <= windowDays * DAY;
-  const days = (d: string) => Math.floor((Date.parse(d) - now) / DAY);
+  const within = (d?: string | null) => expiresWithin(d, windowDays, now);
+  const days = (d: string) => daysLeft(d, now);
   if (within(dates.modelTranscriptionExpiry)) {
     const d = dates.modelTranscriptionExpiry as string;
     out.push(`${locale}: the served custom model stops transcribing on ${d.slice(0, 10)} (${days(d)} days); the endpoint then falls back to a base model. Retrain on a newer base model.`);

@@ -2,3 +2,4 @@
 export * from "./vocabulary";
 export * from "./validators";
 export * from "./redact";
+export * from "./expiry";

@@ -3,7 +3,8 @@
 // `replaceReasons`, `detailedDiff`; secrets shown as "[secret]", unknowns as the engine's placeholder). No Pulumi
 // import: a pure function over that JSON and the training-data manifest, used by `npm run preview-summary`.
 import type { Manifest } from "../training-data/manifest";
-import { DYNAMIC_TYPE_PREFIX, SKU_LIMITS } from "../domain";
+import { DYNAMIC_TYPE_PREFIX, SKU_LIMITS, daysLeft, expiresWithin } from "../domain";
+import { referenceKey } from "../custom-speech/checks";
 
 /** The engine's placeholder for a value not known until the deployment (pkg/resource/stack/deployment.go). */
 export type { Manifest };
@@ -50,7 +51,6 @@ export interface SummaryOptions {
 const kindOf = (type: string | undefined) => (type?.startsWith(DYNAMIC_TYPE_PREFIX) ? type.slice(DYNAMIC_TYPE_PREFIX.length) : undefined);
 const nameOf = (urn: string) => urn.split("::").pop() ?? urn;
 const stackOf = (urn: string) => urn.split("::")[0]?.split(":").pop() ?? "";
-const DAY = 86_400_000;
 
 /** A value as a reviewer reads it: unknowns and secrets said in words, entity URIs shortened to kind/id. */
 export function shown(v: unknown): string {
@@ -106,9 +106,8 @@ export function estimatedTrainingHours(audioMs: number): number {
   return Math.round((1 + (audioMs / 3_600_000) * (10 / 60)) * 10) / 10;
 }
 
-function within(date: unknown, days: number, now: number): date is string {
-  return typeof date === "string" && date !== UNKNOWN && Date.parse(date) - now <= days * DAY;
-}
+/** A date as the summaries show it: the day, and how many days away. */
+const shownDate = (date: string, now: number) => `${date.slice(0, 10)} (${daysLeft(date, now)} days)`;
 
 const THRESHOLDS = ["maxWordErrorRate", "minWordErrorRateImprovement"];
 
@@ -230,11 +229,11 @@ function expiry(speech: Step[], days: number, now: number): string[] {
   // A model being replaced is not the one that will be served.
   for (const s of speech.filter((x) => x.op !== "delete" && !(x.op === "replace" && (x.kind === "Model" || x.kind === "ModelCopy")))) {
     const p = { ...props(s.oldState), ...props(s.newState) };
-    const d = (date: string) => `${date.slice(0, 10)} (${Math.floor((Date.parse(date) - now) / DAY)} days)`;
-    if ((s.kind === "Model" || s.kind === "ModelCopy") && within(p.transcriptionExpiry, days, now)) {
+    const d = (date: string) => shownDate(date, now);
+    if ((s.kind === "Model" || s.kind === "ModelCopy") && expiresWithin(p.transcriptionExpiry, days, now)) {
       out.push(`${locale(s)}: \`${s.name}\` stops transcribing on ${d(p.transcriptionExpiry)}; endpoints serving it then fall back to a base model.`);
     }
-    if (s.kind === "Model" && within(p.baseModelAdaptationExpiry, days, now)) {
+    if (s.kind === "Model" && expiresWithin(p.baseModelAdaptationExpiry, days, now)) {
       out.push(`${locale(s)}: the base model of \`${s.name}\` can be trained on only until ${d(p.baseModelAdaptationExpiry)}.`);
     }
   }
@@ -265,20 +264,22 @@ export function expiryReport(exported: { deployment?: { resources?: ExportedReso
   const days = o.warnDays ?? 60;
   const live = (exported.deployment?.resources ?? []).filter((r) => !r.delete && kindOf(r.type));
   const models = live.filter((r) => kindOf(r.type) === "Model" || kindOf(r.type) === "ModelCopy");
-  const key = (self: unknown) => (typeof self === "string" ? self.split("?")[0].toLowerCase() : "");
-  const d = (date: string) => `${date.slice(0, 10)} (${Math.floor((Date.parse(date) - now) / DAY)} days)`;
+  // The same model whichever way it is written (self URI with or without api-version, or id), as the policy pack matches.
+  const key = (self: unknown) => referenceKey(self, "models");
+  const d = (date: string) => shownDate(date, now);
   const failing: string[] = [];
   const rows: string[] = [];
   for (const e of live.filter((r) => kindOf(r.type) === "Endpoint")) {
-    const served = models.find((m) => key(m.outputs?.self) === key(e.outputs?.servedModel ?? e.outputs?.model));
+    const wanted = key(e.outputs?.servedModel ?? e.outputs?.model);
+    const served = wanted === undefined || wanted === null ? undefined : models.find((m) => key(m.outputs?.self) === wanted);
     const expires = served?.outputs?.transcriptionExpiry;
     const line = `\`${nameOf(e.urn)}\` (${e.outputs?.locale ?? "?"}) serves ${served ? `\`${nameOf(served.urn)}\`` : shown(e.outputs?.servedModel)}, which transcribes until ${typeof expires === "string" ? d(expires) : "an unknown date"}`;
-    if (within(expires, days, now)) {
+    if (expiresWithin(expires, days, now)) {
       failing.push(line);
       rows.push(`- **${line}: retrain (or copy a newer model) before then.**`);
     } else rows.push(`- ${line}.`);
   }
-  for (const m of models.filter((x) => within(x.outputs?.baseModelAdaptationExpiry, days, now))) {
+  for (const m of models.filter((x) => expiresWithin(x.outputs?.baseModelAdaptationExpiry, days, now))) {
     rows.push(`- the base model of \`${nameOf(m.urn)}\` (${m.outputs?.locale}) can be trained on only until ${d(m.outputs!.baseModelAdaptationExpiry)}: the next retrain picks a newer one.`);
   }
   const stack = stackOf(live[0]?.urn ?? "");

@@ -2,7 +2,7 @@
 // model. Endpoints hold only a reference to their model, so this is a stack policy: it finds the Model or ModelCopy
 // in the stack that the endpoint deploys (its `model` input) or the service reports it serving (`servedModel`).
 import type { PolicyConfigSchema, StackValidationArgs, StackValidationPolicy, ReportViolation } from "@pulumi/policy";
-import { ensure, number } from "../../components/domain";
+import { daysLeft, ensure, expiresWithin, number } from "../../components/domain";
 import { readConfig } from "../lib/config";
 import { localeOf, modelKey, named, nodes, shownModel, type Node } from "../lib/speech";
 import { ENDPOINT, MODEL, MODEL_COPY } from "../lib/types";
@@ -25,7 +25,6 @@ const configSchema: PolicyConfigSchema = {
 };
 
 const NAME = "endpoint-model-not-expiring";
-const DAY = 86_400_000;
 
 /** `now` is a parameter for tests that pin the clock; the pack uses the real one. */
 export function endpointModelNotExpiringPolicy(now: () => number = Date.now): StackValidationPolicy {
@@ -56,11 +55,11 @@ export function endpointModelNotExpiringPolicy(now: () => number = Date.now): St
         for (const key of served) {
           const model = models.get(key);
           const expiry = model && knownString(model.props.transcriptionExpiry);
-          const at = expiry ? Date.parse(expiry) : NaN;
-          if (!model || Number.isNaN(at)) continue; // not in this stack, not known yet (a new model), or no date
-          const left = Math.floor((at - now()) / DAY);
-          if (at - now() > days * DAY) continue;
-          const when = left < 0 ? `ended on ${expiry!.slice(0, 10)} (${-left} days ago)` : `ends on ${expiry!.slice(0, 10)}, in ${left} days`;
+          // Not in this stack, not known yet (a new model), no date, or outside the window.
+          const today = now();
+          if (!model || !expiresWithin(expiry, days, today)) continue;
+          const left = daysLeft(expiry, today);
+          const when = left < 0 ? `ended on ${expiry.slice(0, 10)} (${-left} days ago)` : `ends on ${expiry.slice(0, 10)}, in ${left} days`;
           reportViolation(
             `${named(endpoint)} (${localeOf(endpoint) ?? "locale not known"}) serves ${named(model)} (${shownModel(key)}), whose transcription ${when}: ` +
               `inside the ${days}-day window (expiryDays). The endpoint then falls back to a base model. ` +
