@@ -209,6 +209,21 @@ describe("npm run sandbox, then --destroy", () => {
     expect(fs.readFileSync(TRACKED).equals(trackedBefore)).toBe(true);
   }, 120_000);
 
+  test("run again: reuses the services it started, syncs nothing new, and the up changes nothing", async () => {
+    const before = recordOf(dir);
+    const contexts = d.contexts.length;
+    io.text.out = "";
+    const code = await runSandbox(fast(dir), deps);
+    expect({ code, err: io.text.err }).toEqual({ code: 0, err: "" });
+    expect(recordOf(dir)).toEqual(before);
+    expect(io.text.out).toContain(`Speech emulator: reusing the one the sandbox started (pid ${before.services.speech!.pid}, port ${before.services.speech!.port})`);
+    expect(io.text.out).toContain(`Azurite: reusing the one the sandbox started (pid ${before.services.blob!.pid}, port ${before.services.blob!.port})`);
+    expect(io.text.out.match(/^sync-data: \w+/gm)).toEqual(["sync-data: unchanged", "sync-data: unchanged", "sync-data: unchanged"]);
+    expect(io.text.out).not.toMatch(/^ {2}(create|update|replace|delete) /m);
+    expect(d.contexts.length).toBe(contexts + 1);
+    expect(await entitiesOf(client(before.services.speech!.port))).toEqual(PIPELINE);
+  }, 120_000);
+
   test("--destroy leaves 0 entities, stops what it started, and no port is left listening", async () => {
     const { services } = recordOf(dir);
     io.text.out = "";
