@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", "**/*.js", "**/*.mjs", ".azurite/**", "coverage/**"] },
+  { ignores: ["node_modules/**", "dist/**", ".scratch/**", ".sandbox/**", "**/*.js", "**/*.mjs", ".azurite/**", "coverage/**"] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -8,7 +8,7 @@ import { UNKNOWN } from "../components/custom-speech/checks";
 import { providers } from "../components/custom-speech/implementation";
 import { thinProvider } from "../components/custom-speech/provider";
 import { startEmulator } from "../emulator";
-import { ProviderServer, serializeProvider, type ResourceState } from "../tests/support/deployment";
+import { ProviderServer, serializeProvider, type ResourceState } from "../tests/support/provider-server";
 import type * as pulumi from "@pulumi/pulumi";
 
 const { Project: projectProvider, Dataset: datasetProvider, Model: modelProvider, Endpoint: endpointProvider } = providers;

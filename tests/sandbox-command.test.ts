@@ -1,8 +1,8 @@
-// `npm run sandbox` end to end, with the deployment driver standing in for the Pulumi CLI (no CLI exists here): the
-// command's own code starts a real Speech emulator (its CLI, as a detached process) and a real Azurite, syncs
-// examples/sandbox with the training-data library, writes the stack file copy, and the driver deploys index.ts with
-// that copy against the emulator. `--destroy` must leave 0 entities and nothing running; `--fail-gate` must fail
-// with the gate's message; without a CLI on PATH the command exits 2 and starts nothing.
+// `npm run sandbox` end to end on the real Pulumi CLI: the command's own code starts a real Speech emulator (its CLI,
+// as a detached process) and a real Azurite, syncs examples/sandbox with the training-data library, writes the stack
+// file copy, and deploys index.ts with that copy through the Automation API, on a file backend in its state folder.
+// `--destroy` must leave 0 entities and nothing running; `--fail-gate` must fail with the gate's message; without a
+// CLI on PATH the command exits 2 and starts nothing.
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -16,9 +16,9 @@ import { automationRunner, preserveFile } from "../scripts/sandbox/automation";
 import { alive, ours, portInUse, probeBlob, probeSpeech, signatureOf, stopProcess } from "../scripts/sandbox/services";
 import { writeStackFileCopy } from "../scripts/sandbox/stack-file";
 import { startAzurite } from "./support/azurite";
-import { Deployment } from "./support/deployment";
+import { pulumiEngine } from "./support/engine";
 import { entitiesOf } from "./support/sandbox-stack";
-import { FAST_DURATIONS, FAST_TUNING, PROJECT, ROOT, projectConfigDeclarations } from "./support/stack-files";
+import { FAST_DURATIONS, FAST_TUNING, ROOT } from "./support/stack-files";
 
 const TRACKED = path.join(ROOT, "Pulumi.sandbox.yaml");
 const trackedBefore = fs.readFileSync(TRACKED);
@@ -36,7 +36,7 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** A folder for PATH holding a `pulumi` that only answers `pulumi version` (the driver does the deploying). */
+/** A folder for PATH holding a `pulumi` that only answers `pulumi version` (for the CLI-version checks). */
 function fakeCliOnPath(version: string): string {
   const bin = fs.mkdtempSync(path.join(tmp, "bin-"));
   fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\necho ${version}\n`, { mode: 0o755 });
@@ -44,47 +44,25 @@ function fakeCliOnPath(version: string): string {
 }
 
 /**
- * The deployment driver as the runner. It reads the stack file copy the command wrote, as `--config-file` makes the
- * CLI do (Pulumi.yaml's defaults under it), and keeps one Deployment — its checkpoint is the file backend — across
- * the command's runs on one state folder.
+ * The command's own runner (the Automation API over the real CLI), recording the contexts it was given. The CLI runs
+ * with a PULUMI_HOME of the test's own, offline (no update check, no plugin download).
  */
-function driver() {
-  let d: Deployment | undefined;
+function realRunner() {
   const contexts: RunnerContext[] = [];
+  const home = fs.mkdtempSync(path.join(tmp, "pulumi-home-"));
   const create = async (ctx: RunnerContext): Promise<StackRunner> => {
     contexts.push(ctx);
-    const file = yaml.load(fs.readFileSync(ctx.configFile, "utf8")) as { config: Record<string, unknown> };
-    const config: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(projectConfigDeclarations())) if (v.default !== undefined) config[k] = v.default;
-    for (const [k, v] of Object.entries(file.config)) config[k.replace(`${PROJECT}:`, "")] = v;
-    if (!d) {
-      d = new Deployment({
-        program: { file: path.join(ctx.projectDir, "index.ts") },
-        project: PROJECT,
-        stack: ctx.stackName,
-        cwd: ctx.projectDir,
-        config,
-        preload: ["components/locale-pipeline.ts", "components/speech-account.ts", "components/training-data-store.ts", "components/stack-config.ts"].map((m) => path.join(ROOT, m)),
-      });
-    } else for (const [k, v] of Object.entries(config)) d.setConfig(k, v);
-    const deployment = d;
-    const report = (r: Awaited<ReturnType<Deployment["up"]>>, onOutput: (t: string) => void) => {
-      for (const s of r.steps) onOutput(`  ${s.op.padEnd(8)} ${s.type} ${s.name}${s.error ? " (failed)" : ""}\n`);
-      if (r.error) throw r.error;
-    };
-    return {
-      async prepare(secrets) {
-        for (const [k, v] of Object.entries(secrets)) deployment.setConfig(k.replace(`${PROJECT}:`, ""), v, { secret: true });
-      },
-      up: async (onOutput) => report(await deployment.up(), onOutput),
-      destroy: async (onOutput) => report(await deployment.destroy(), onOutput),
-      async outputs() {
-        const { outputs, secretOutputs } = deployment.stackOutputs();
-        return Object.fromEntries(Object.entries(outputs).map(([k, value]) => [k, { value, secret: secretOutputs.includes(k) }]));
-      },
-    };
+    return automationRunner(ctx);
   };
-  return { create, contexts, close: () => d?.close() };
+  const env = async (): Promise<NodeJS.ProcessEnv> => ({
+    ...process.env,
+    PATH: `${(await pulumiEngine()).bin}${path.delimiter}${process.env.PATH ?? ""}`,
+    PULUMI_HOME: home,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_ACCESS_TOKEN: "",
+  });
+  return { create, contexts, env };
 }
 
 function capture() {
@@ -157,13 +135,12 @@ describe("without a usable Pulumi CLI", () => {
 
 describe("npm run sandbox, then --destroy", () => {
   const dir = path.join(tmp, "state");
-  const d = driver();
+  const d = realRunner();
   let deps: SandboxDeps;
   const io = capture();
-  afterAll(() => d.close());
 
   beforeAll(async () => {
-    deps = { env: { PATH: fakeCliOnPath("v3.270.0") }, locateCli: locatePulumiCli, createRunner: d.create, ...io };
+    deps = { env: await d.env(), locateCli: locatePulumiCli, createRunner: d.create, ...io };
   });
 
   test("starts both services, syncs the data, deploys against the emulator and prints the outputs", async () => {
@@ -200,14 +177,15 @@ describe("npm run sandbox, then --destroy", () => {
     expect(io.text.out).toContain(`    endpoint URL  wss://eastus.stt.speech.microsoft.com/stt/speech/universal/v2?cid=${endpointId}\n`);
     expect(io.text.out).toContain(`    model         ${modelId}\n`);
     expect(io.text.out).toContain("    gate          passed: candidate WER 8 %, baseline WER 12 % (4 points better)\n");
-    // The engine's steps came through the output stream.
-    expect(io.text.out).toMatch(/create +pulumi-nodejs:dynamic\/custom-speech:Endpoint speech-en-us-endpoint/);
+    // The engine's own progress came through the output stream.
+    expect(io.text.out).toMatch(/\+ +pulumi-nodejs:dynamic\/custom-speech:Endpoint speech-en-us-endpoint created/);
+    expect(io.text.out).toMatch(/Resources:\n +\+ 9 created/);
     // Secrets never printed: the emulator key, storage keys, SAS signatures.
     expect(io.text.out).toContain("speechKey          [secret]");
     for (const secret of ["local-key", "AccountKey", "sig="]) expect(io.text.out).not.toContain(secret);
     expect(fs.readFileSync(d.contexts[0].configFile, "utf8")).not.toContain("local-key");
     expect(fs.readFileSync(TRACKED).equals(trackedBefore)).toBe(true);
-  }, 120_000);
+  }, 180_000);
 
   test("run again: reuses the services it started, syncs nothing new, and the up changes nothing", async () => {
     const before = recordOf(dir);
@@ -219,10 +197,10 @@ describe("npm run sandbox, then --destroy", () => {
     expect(io.text.out).toContain(`Speech emulator: reusing the one the sandbox started (pid ${before.services.speech!.pid}, port ${before.services.speech!.port})`);
     expect(io.text.out).toContain(`Azurite: reusing the one the sandbox started (pid ${before.services.blob!.pid}, port ${before.services.blob!.port})`);
     expect(io.text.out.match(/^sync-data: \w+/gm)).toEqual(["sync-data: unchanged", "sync-data: unchanged", "sync-data: unchanged"]);
-    expect(io.text.out).not.toMatch(/^ {2}(create|update|replace|delete) /m);
+    expect(io.text.out).toMatch(/Resources:\n +9 unchanged\n/);
     expect(d.contexts.length).toBe(contexts + 1);
     expect(await entitiesOf(client(before.services.speech!.port))).toEqual(PIPELINE);
-  }, 120_000);
+  }, 180_000);
 
   test("--destroy leaves 0 entities, stops what it started, and no port is left listening", async () => {
     const { services } = recordOf(dir);
@@ -239,12 +217,12 @@ describe("npm run sandbox, then --destroy", () => {
     expect(recordOf(dir)).toEqual({ services: {} });
     expect(await entitiesInState(dir)).toEqual(NONE);
     expect(fs.readFileSync(TRACKED).equals(trackedBefore)).toBe(true);
-  }, 90_000);
+  }, 180_000);
 });
 
 describe("--fail-gate, next to an Azurite the sandbox did not start", () => {
   const dir = path.join(tmp, "fail-gate");
-  const d = driver();
+  const d = realRunner();
   let deps: SandboxDeps;
   const io = capture();
   let azurite: Awaited<ReturnType<typeof startAzurite>>;
@@ -252,10 +230,9 @@ describe("--fail-gate, next to an Azurite the sandbox did not start", () => {
   beforeAll(async () => {
     azurite = await startAzurite();
     blobPort = Number(new URL(azurite.blobEndpoint).port);
-    deps = { env: { PATH: fakeCliOnPath("v3.270.0") }, locateCli: locatePulumiCli, createRunner: d.create, ...io };
+    deps = { env: await d.env(), locateCli: locatePulumiCli, createRunner: d.create, ...io };
   });
   afterAll(async () => {
-    d.close();
     await azurite?.stop();
   });
 
@@ -272,7 +249,7 @@ describe("--fail-gate, next to an Azurite the sandbox did not start", () => {
     expect(services.speech).toMatchObject({ scenario: "gate-fails" });
     expect(io.text.out).toContain("(WER scenario gate-fails: custom models 15 %");
     expect(await entitiesOf(client(services.speech!.port))).toMatchObject({ models: 1, evaluations: 1, endpoints: 0 });
-  }, 120_000);
+  }, 180_000);
 
   test("a run without --fail-gate on that deployment is refused before anything starts (exit 2)", async () => {
     io.text.err = "";
@@ -297,7 +274,7 @@ describe("--fail-gate, next to an Azurite the sandbox did not start", () => {
     expect(io.text.out).toContain(`Azurite: left running on port ${blobPort} (not started by the sandbox)`);
     expect(await probeBlob(blobPort)).toBe(true);
     expect(await entitiesInState(dir)).toEqual(NONE);
-  }, 90_000);
+  }, 180_000);
 });
 
 describe("which processes --destroy may stop", () => {
@@ -393,6 +370,7 @@ else if (is("stack", "history")) console.log("[]");
     );
     const ctx: RunnerContext = {
       cli: { path: path.join(bin, "pulumi") },
+      env: process.env,
       projectDir: project,
       stackName: "sandbox",
       configFile: path.join(project, ".sandbox", "Pulumi.sandbox.yaml"),

@@ -8,7 +8,8 @@ import { randomBytes, createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { SpeechClient, idFromSelf, isInUse, isNotFound, redact, type PollOptions } from "../speech-api";
 import { Checker, IDENTITY_TAG_KEYS, isAbsent, isUnknown, type CheckFailure } from "./checks";
-import { THIN_PROVIDER_MARKER } from "./provider";
+import { exitIfEngineGone, watchEngine } from "./engine-watch";
+import { storedProviderIdentity } from "./provider";
 import {
   type InputSpec,
   allInputs,
@@ -87,6 +88,7 @@ const store = globalThis as { [CONFIG]?: ConfigSource };
 /** The engine configures dynamic providers with the whole stack config (secrets decrypted). */
 export function configure(config: ConfigSource): void {
   store[CONFIG] = config;
+  watchEngine();
 }
 
 /** The connection to use now: a key named by keyConfig is read from the current stack config, never from state. */
@@ -167,6 +169,8 @@ export const PENDING_HANDOVER = "pending";
  * say), or one made before the tag existed, never is.
  */
 export function newManagedTag(): string {
+  // Never once the engine that would record the tag is gone (engine-watch.ts): the entity stays pending, to be adopted.
+  exitIfEngineGone();
   return randomBytes(8).toString("hex");
 }
 
@@ -226,10 +230,6 @@ export function checkInputs(spec: ResourceSpec<any>, news: Inputs, olds: Inputs 
   return { inputs: plain(inputs), failures: c.failures.map((f) => ({ ...f, reason: redact(f.reason, secrets) })) };
 }
 
-/** Whether stored outputs carry a provider that loads the implementation at run time (not a state written before it). */
-function hasThinProvider(olds: Inputs): boolean {
-  return typeof olds.__provider === "string" && olds.__provider.includes(THIN_PROVIDER_MARKER);
-}
 
 /**
  * Whether the stored outputs are of an entity that has not finished well: still running (a wait budget ran out),
@@ -244,9 +244,12 @@ function unfinished(spec: ResourceSpec<any>, olds: Inputs): boolean {
 /** Offline diff of checked new inputs against the stored outputs. */
 export function diffInputs(spec: ResourceSpec<any>, olds: Inputs, news: Inputs): pulumi.dynamic.DiffResult {
   const set = changedInputs(spec, olds, news);
-  // A stored provider that is not the one the program serialized now (a state from before the thin provider, or a
-  // loader that moved): one update, which writes nothing to the entity, stores it in the outputs Delete and Read use.
-  const provider = !hasThinProvider(olds) || (typeof news.__provider === "string" && !isUnknown(news.__provider) && olds.__provider !== news.__provider);
+  // A stored provider that does not load what the program's provider loads (a state from before the thin provider or
+  // its identity stamp, a loader that moved or changed): one update, which writes nothing to the entity, stores the new
+  // one in the outputs Delete and Read use. Providers that differ only in their compiled text are the same provider.
+  const stored = storedProviderIdentity(olds.__provider);
+  const current = typeof news.__provider === "string" && !isUnknown(news.__provider) ? storedProviderIdentity(news.__provider) : undefined;
+  const provider = stored === undefined || (current !== undefined && current !== stored);
   const changed = provider || unfinished(spec, olds) || set.replace.length + set.patch.length + set.local.length > 0;
   return { changes: changed, replaces: set.replace, deleteBeforeReplace: false };
 }
@@ -449,10 +452,29 @@ async function finish<E extends Entity>(spec: ResourceSpec<E>, client: SpeechCli
 
 // ---- the provider ----
 
+/**
+ * What a 401 means when the key comes from the stack config: the engine hands dynamic providers the config stored at
+ * the last `up` for `refresh` and `destroy` (a plain one runs no program), so after a key rotation those still send
+ * the old key until an `up` stores the new config.
+ */
+function keyRotationHint(e: unknown, inputs: Inputs | undefined): string {
+  if ((e as { statusCode?: number } | undefined)?.statusCode !== 401) return "";
+  const keys = Object.values(inputs ?? {})
+    .map((v) => (v as SpeechConnectionArgs | undefined)?.keyConfig)
+    .filter((k): k is string => typeof k === "string");
+  if (!keys.length) return "";
+  const bare = keys[0].split(":").pop();
+  return (
+    ` The key came from the stack config "${bare}" as the engine handed it to the provider: \`pulumi refresh\` and ` +
+    "`pulumi destroy` use the config stored by the last `pulumi up`. After a key rotation, run `pulumi up` once (it " +
+    "writes nothing), or add --run-program to `pulumi refresh` / `pulumi destroy`."
+  );
+}
+
 /** Rethrows any error with a message the gRPC server can send, and no secret in it or in what goes into state. */
 function sanitized(e: unknown, inputs: Inputs | undefined): Error {
   const secrets = secretsOf(inputs);
-  const message = redact(messageOf(e), secrets);
+  const message = redact(messageOf(e) + (isPartialFailure(e) ? "" : keyRotationHint(e, inputs)), secrets);
   if (isPartialFailure(e)) return partialFailure(message, e.id, e.properties, e.reasons.map((r) => redact(r, secrets)));
   return Object.assign(new Error(message), typeof e === "object" && e !== null ? { statusCode: (e as { statusCode?: number }).statusCode } : {});
 }

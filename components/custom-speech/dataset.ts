@@ -26,7 +26,7 @@ export const datasetSpec: ResourceSpec<m.Dataset> = {
     contentUrl: { change: "replace", compare: "urlWithoutQuery", secret: true, check: (c, p) => c.secretUrl(p, "https://<account>.blob.core.windows.net/<container>/<blob>") },
     // Uploaded by `complete`, not sent in the body.
     file: { change: "none", rule: string({ minLength: 1 }), create: () => ({}) },
-    contentHash: { change: "replace", rule: string({ maxLength: 128 }), create: () => ({}) },
+    contentHash: { change: "replace", exposed: true, rule: string({ maxLength: 128 }), create: () => ({}) },
     quota: { change: "none" },
   },
   defaultWaitMinutes: 60,

@@ -10,7 +10,7 @@ export const projectSpec: ResourceSpec<m.Project & { status?: string }> = {
   inputs: {
     locale: { change: "replace", required: true, check: (c, p) => c.locale(p), read: (e) => e.locale },
     // Merge-patch: null unlinks the Foundry project.
-    foundryProjectName: { change: "patch", rule: string({ maxLength: 256 }), read: (e) => e.foundryProjectName, patch: (v) => ({ foundryProjectName: v ?? null }) },
+    foundryProjectName: { change: "patch", exposed: true, rule: string({ maxLength: 256 }), read: (e) => e.foundryProjectName, patch: (v) => ({ foundryProjectName: v ?? null }) },
   },
   api: {
     create: (c, body) => c.createProject(body),

@@ -16,8 +16,27 @@ export const THIN_PROVIDER_MARKER = "pulumi-custom-speech:thin-provider";
 // that module's file, which the package's `exports` map does not expose (the consumer test caught it).
 const MARKER = THIN_PROVIDER_MARKER;
 
+/**
+ * What a stored provider loads, stamped into its serialized text: the diff compares this, not the text, which changes
+ * with the transpiler (tsc, swc) and its settings without changing what the provider does. LOADER_VERSION is bumped
+ * whenever loadImplementation changes, so that stored providers pick up the new loader with one update.
+ */
+const IDENTITY = "pulumi-custom-speech:provider";
+const LOADER_VERSION = 2;
+
 /** Where the provider process loads the implementation from: a package entry, or a file relative to the project directory. */
 export type ImplementationRef = { module: string } | { file: string };
+
+/** The identity a thin provider of `kind` loading `ref` carries: `pulumi-custom-speech:provider/<loader> <kind> <ref>`. */
+export function providerIdentity(kind: string, ref: ImplementationRef): string {
+  return `${IDENTITY}/${LOADER_VERSION} ${kind} ${"module" in ref ? `module:${ref.module}` : `file:${ref.file}`}`;
+}
+
+/** The identity stamped into a serialized provider's text; undefined for a provider written before the stamp. */
+export function storedProviderIdentity(serialized: unknown): string | undefined {
+  if (typeof serialized !== "string") return undefined;
+  return new RegExp(`"(${IDENTITY}/\\d+ [A-Za-z]+ (?:module|file):[^"\\\\]*)"`).exec(serialized)?.[1];
+}
 
 /** The public entry of the implementation in the published package (package.json `exports`). */
 export const PROVIDER_ENTRY = "provider";
@@ -57,7 +76,15 @@ function loadImplementation(ref: ImplementationRef): any {
       const file = nodePath.resolve(process.cwd(), ref.file);
       const load = createRequire(file);
       const compilerOptions = { module: "commonjs", target: "es2022", esModuleInterop: true, resolveJsonModule: true };
-      if (file.endsWith(".ts") && !require.extensions[".ts"]) load("ts-node").register({ transpileOnly: true, skipProject: true, compilerOptions });
+      if (file.endsWith(".ts") && !require.extensions[".ts"]) {
+        let swc = true;
+        try {
+          load.resolve("@swc/core");
+        } catch {
+          swc = false;
+        }
+        load("ts-node").register({ transpileOnly: true, swc, skipProject: true, compilerOptions });
+      }
       cache[id] = load(file);
     }
   }
@@ -84,6 +111,8 @@ export function thinProvider(kind: string, ref: ImplementationRef = implementati
     read: (...a: any[]) => call("read", a),
     update: (...a: any[]) => call("update", a),
     delete: (...a: any[]) => call("delete", a),
+    // Serialized as a string literal of the provider object: what storedProviderIdentity reads back.
+    identity: providerIdentity(kind, ref),
   } as pulumi.dynamic.ResourceProvider;
   made.set(id, provider);
   return provider;

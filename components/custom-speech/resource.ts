@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Tuning } from "./core";
 import { RESOURCE_MODULE } from "../domain";
 import { thinProvider } from "./provider";
-import { connectionKeys, inputKeys, secretInputs, type ResourceSpec } from "./spec";
+import { allInputs, connectionKeys, secretInputs, type ResourceSpec } from "./spec";
 
 export interface SpeechConnectionInput {
   /** The Speech resource endpoint, e.g. https://<name>.cognitiveservices.azure.com. */
@@ -82,12 +82,15 @@ export abstract class SpeechResource extends pulumi.dynamic.Resource {
   declare readonly error: pulumi.Output<{ code: string | null; message: string | null } | null>;
 
   protected constructor(spec: ResourceSpec<any>, name: string, args: CommonArgs & Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
-    // Every output starts unset, so each is an Output on the resource: the inputs and the spec's computed outputs
-    // (their names are the keys the spec returns, even for an empty entity).
-    const outputNames = [...inputKeys(spec), ...Object.keys(spec.outputs({}, {})), ...(spec.decide?.outputs ?? [])];
+    // What the class declares starts unset, so each is an Output on the resource: the common outputs, the spec's
+    // computed ones (the keys it returns even for an empty entity), required and exposed inputs. Other inputs are
+    // properties only when the program gives them: each property costs Pulumi's SDK several promises per resource.
+    const inputs = allInputs(spec);
+    const exposed = Object.keys(inputs).filter((k) => inputs[k].required || inputs[k].exposed);
+    const outputNames = [...exposed, ...Object.keys(spec.outputs({}, {})), ...(spec.decide?.outputs ?? [])];
     const props: Record<string, unknown> = {};
-    for (const k of ["self", "status", "error", "createdDateTime", "lastActionDateTime", "managedTag", ...outputNames]) props[k] = undefined;
-    Object.assign(props, args);
+    for (const k of ["self", "status", "error", "displayName", ...outputNames]) props[k] = undefined;
+    for (const [k, v] of Object.entries(args)) if (v !== undefined) props[k] = v;
     const connections = connectionKeys(spec);
     for (const k of connections) if (args[k] !== undefined) props[k] = connectionInput(args[k] as pulumi.Input<SpeechConnectionInput>);
     props.__identity = { project: pulumi.getProject(), stack: pulumi.getStack(), name };

@@ -36,6 +36,12 @@ export interface InputSpec {
   /** A Speech connection ({ endpoint, key? | keyConfig? }): secret when it carries a key, and its key never shown. */
   connection?: boolean;
   required?: boolean;
+  /**
+   * An optional input the resource class also declares as an output: it gets an Output even when the program leaves
+   * it out. (Required inputs always have one; other inputs left out have none, which keeps the program's per-property
+   * work — several promises each in Pulumi's SDK — to what the resource exposes.)
+   */
+  exposed?: boolean;
   /** Offline check of a present, known value. */
   rule?: Rule;
   /** A check that needs more than one value's rule. */

@@ -61,7 +61,11 @@ export async function automationRunner(ctx: RunnerContext): Promise<StackRunner>
   const bin = path.dirname(ctx.cli.path);
   const root = process.platform !== "win32" && path.basename(bin) === "bin" ? path.dirname(bin) : undefined;
   const pulumi = await PulumiCommand.get(root ? { root } : {});
+  const inherited = Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => typeof e[1] === "string"));
   const envVars: Record<string, string> = {
+    ...inherited,
+    // The CLI's own folder first: its language host and dynamic-provider launcher sit beside it.
+    PATH: `${bin}${path.delimiter}${ctx.env.PATH ?? ""}`,
     PULUMI_BACKEND_URL: ctx.backendUrl,
     PULUMI_CONFIG_PASSPHRASE: ctx.passphrase,
     PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
@@ -78,7 +82,7 @@ export async function automationRunner(ctx: RunnerContext): Promise<StackRunner>
         // LocalWorkspace.setConfig's own arguments, plus --config-file.
         const args = ["config", "set", key, "--stack", ctx.stackName, "--secret", "--config-file", ctx.configFile, "--non-interactive", "--", value];
         await keepTracked(() =>
-          promisify(execFile)(pulumi.command, args, { cwd: ctx.projectDir, env: { ...process.env, ...envVars, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` } }),
+          promisify(execFile)(pulumi.command, args, { cwd: ctx.projectDir, env: { ...process.env, ...envVars } }),
         ).catch((e: Error & { stderr?: string }) => {
           throw new Error(`pulumi config set --secret ${key} failed: ${(e.stderr ?? e.message).trim()}`);
         });

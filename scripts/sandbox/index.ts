@@ -189,6 +189,7 @@ class Sandbox {
     fs.mkdirSync(this.p.backend, { recursive: true });
     const ctx: RunnerContext = {
       cli: this.cli,
+      env: this.deps.env,
       projectDir: this.root,
       stackName: STACK,
       configFile: this.p.configCopy,

@@ -27,6 +27,8 @@ export interface StackRunner {
 
 export interface RunnerContext {
   cli: PulumiCli;
+  /** The environment the CLI runs with (the command's own: PULUMI_HOME and the like come from here). */
+  env: NodeJS.ProcessEnv;
   /** Pulumi.yaml and index.ts: the CLI's work dir. */
   projectDir: string;
   stackName: string;

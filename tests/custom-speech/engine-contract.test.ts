@@ -2,7 +2,7 @@
 // the real `@pulumi/pulumi/cmd/dynamic-provider` gRPC server the way the Pulumi engine drives it.
 import { UNKNOWN } from "../../components/custom-speech/checks";
 import { THIN_PROVIDER_MARKER, thinProvider } from "../../components/custom-speech/provider";
-import { ProviderServer, serializeProvider, type Props, type ResourceState } from "../support/deployment";
+import { ProviderServer, serializeProvider, type Props, type ResourceState } from "../support/provider-server";
 import { FAST, firstBaseModel, rejection, startEnv, type Env } from "./support";
 
 const KEY = "contract-secret-key-7c1f";

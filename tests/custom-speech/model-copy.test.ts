@@ -2,7 +2,7 @@
 import { SpeechClient } from "../../components/speech-api";
 import { thinProvider } from "../../components/custom-speech/provider";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { ProviderCallError, ProviderServer, serializeProvider, type Props, type ResourceState } from "../support/deployment";
+import { ProviderCallError, ProviderServer, serializeProvider, type Props, type ResourceState } from "../support/provider-server";
 import { FAST, rejection, requests } from "./support";
 
 let emu: RunningEmulator;

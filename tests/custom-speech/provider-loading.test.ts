@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROVIDER_ENTRY, THIN_PROVIDER_MARKER, implementationRef, thinProvider } from "../../components/custom-speech/provider";
-import { ProviderServer, serializeProvider } from "../support/deployment";
+import { ProviderServer, serializeProvider } from "../support/provider-server";
 import { FAST, startEnv, type Env } from "./support";
 
 const ROOT = path.resolve(__dirname, "../..");

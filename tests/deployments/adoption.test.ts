@@ -2,9 +2,10 @@
 // resources: the engine sends Read without the provider). The sandbox stack adopts an endpoint applications already
 // use: same id and URL, now serving the pipeline's model, and safe under `up --replace`.
 import { thinProvider } from "../../components/custom-speech/provider";
-import { ProviderServer, serializeProvider } from "../support/deployment";
+import { ProviderServer, serializeProvider } from "../support/provider-server";
 import { entitiesOf, FAST_TUNING, live, opsOf, requestsSince, sandboxStack, stackFileConfig, type SandboxStack } from "../support/sandbox-stack";
 
+jest.setTimeout(180_000);
 let s: SandboxStack;
 let existing: { id: string; url: string };
 beforeAll(async () => {
@@ -14,21 +15,21 @@ beforeAll(async () => {
   existing = { id: e.self!.split("?")[0].split("/").pop()!, url: e.links!.webSocket! };
   await s.client().waitForEndpoint(existing.id, { initialDelayMs: 20 });
   const [locale] = stackFileConfig("sandbox").locales as any[];
-  s.deployment.setConfig("locales", [{ ...locale, endpoint: { ...locale.endpoint, adoptId: existing.id } }]);
-}, 60_000);
+  s.stack.setConfig("locales", [{ ...locale, endpoint: { ...locale.endpoint, adoptId: existing.id } }]);
+});
 afterAll(() => s?.stop());
 
 describe("adoptId", () => {
   test("up adopts the endpoint instead of creating one: same id and URL, now serving the trained model", async () => {
     const mark = s.emu.requestLog.length;
-    const r = await s.deployment.up();
+    const r = await s.stack.up();
     expect(r.error).toBeUndefined();
     expect(opsOf(r)["speech-en-us-endpoint"]).toBe("create");
-    const endpoint = live(s.deployment, "endpoint");
+    const endpoint = live(s.stack, "endpoint");
     expect(endpoint.id).toBe(existing.id);
     expect(endpoint.outputs.webSocketUrl).toBe(existing.url);
     const entity = await s.client().getEndpoint(existing.id);
-    expect(entity.model?.self).toBe(live(s.deployment, "model").outputs.self);
+    expect(entity.model?.self).toBe(live(s.stack, "model").outputs.self);
     expect(entity.displayName).toBe("callcenter-en-US-sandbox");
     expect(entity.customProperties).toMatchObject({ "pulumi-resource": "custom-speech/sandbox/Endpoint/speech-en-us-endpoint", "pulumi-managed": endpoint.outputs.managedTag });
     expect(requestsSince(s.emu, mark, { method: "POST", path: /\/endpoints$/ })).toEqual([]);
@@ -36,16 +37,16 @@ describe("adoptId", () => {
   });
 
   test("a second up changes nothing", async () => {
-    const r = await s.deployment.up();
+    const r = await s.stack.up();
     expect(r.error).toBeUndefined();
     expect(new Set(Object.values(opsOf(r)))).toEqual(new Set(["same"]));
   });
 
   test("up --replace while adoptId is still set adopts the same endpoint again and does not delete it: no outage", async () => {
-    const r = await s.deployment.up({ replace: ["speech-en-us-endpoint"] });
+    const r = await s.stack.up({ replace: ["speech-en-us-endpoint"] });
     expect(r.error).toBeUndefined();
     expect(opsOf(r)["speech-en-us-endpoint"]).toBe("replace,delete");
-    expect(live(s.deployment, "endpoint").id).toBe(existing.id);
+    expect(live(s.stack, "endpoint").id).toBe(existing.id);
     expect((await s.client().getEndpoint(existing.id)).status).toBe("Succeeded");
   });
 
@@ -63,7 +64,7 @@ describe("adoptId", () => {
   });
 
   test("destroy deletes the adopted endpoint with the rest", async () => {
-    expect((await s.deployment.destroy()).error).toBeUndefined();
+    expect((await s.stack.destroy()).error).toBeUndefined();
     await expect(s.client().getEndpoint(existing.id)).rejects.toMatchObject({ statusCode: 404 });
   });
 });

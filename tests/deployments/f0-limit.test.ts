@@ -6,6 +6,8 @@ import { datasetSpec } from "../../components/custom-speech/dataset";
 import { loadStackConfig, speechSku } from "../../components/stack-config";
 import { entitiesOf, live, requestsSince, sandboxStack, stackFileConfig, type SandboxStack } from "../support/sandbox-stack";
 
+jest.setTimeout(180_000); // each test is one or more runs of the real Pulumi CLI
+
 /** The sandbox locale with two datasets: one to train on, one to test with (what F0 can hold). */
 function twoDatasets() {
   const [locale] = stackFileConfig("sandbox").locales as any[];
@@ -19,13 +21,13 @@ beforeAll(async () => {
     config: { locales: twoDatasets() },
   });
   const speech = s.emu.resources.speech;
-  s.deployment.setConfig("existingSpeech", { endpoint: speech.endpoint, region: speech.region, resourceId: speech.resourceId, sku: "F0" });
-}, 60_000);
+  s.stack.setConfig("existingSpeech", { endpoint: speech.endpoint, region: speech.region, resourceId: speech.resourceId, sku: "F0" });
+});
 afterAll(() => s?.stop());
 
 describe("an F0 stack", () => {
   test("deploys its two datasets", async () => {
-    const r = await s.deployment.up();
+    const r = await s.stack.up();
     expect(r.error).toBeUndefined();
     expect((await entitiesOf(s.client())).datasets).toBe(2);
   });
@@ -40,14 +42,14 @@ describe("an F0 stack", () => {
   test("new data is refused at preview, naming the property and the limit, with no request that writes", async () => {
     await s.changeData("callcenter-train", "new words for the first clip");
     const mark = s.emu.requestLog.length;
-    const p = await s.deployment.preview();
+    const p = await s.stack.preview();
     expect(p.error?.message).toMatch(
-      /speech-en-us-callcenter-train: check failed: contentUrl: this change replaces the dataset, and the new one is created before the old one is deleted: 3 datasets for a moment, but a F0 Speech resource holds at most 2\. Use S0, or declare at most 1 dataset on F0/,
+      /Dataset resource 'speech-en-us-callcenter-train': property contentUrl value \{\[secret\]\} has a problem: this change replaces the dataset, and the new one is created before the old one is deleted: 3 datasets for a moment, but a F0 Speech resource holds at most 2\. Use S0, or declare at most 1 dataset on F0/,
     );
-    const u = await s.deployment.up();
+    const u = await s.stack.up();
     expect(u.error?.message).toMatch(/F0 Speech resource holds at most 2/);
     expect(requestsSince(s.emu, mark, { writes: true })).toEqual([]);
-    expect(live(s.deployment, "callcenter-train").outputs.status).toBe("Succeeded");
+    expect(live(s.stack, "callcenter-train").outputs.status).toBe("Succeeded");
   });
 
   test("the dev example stack is S0, so the same change is allowed there", () => {

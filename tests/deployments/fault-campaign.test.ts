@@ -1,6 +1,8 @@
-// The fault campaign on the deployment driver, through the provider the program serialized: 5xx, connection
+// The fault campaign on the real Pulumi engine, through the provider the program serialized: 5xx, connection
 // resets and 429 bursts across a whole stack's life end with exactly the declared entities, and none after destroy.
 import { DECLARED, runFaultCampaign } from "../support/fault-campaign";
+
+jest.setTimeout(180_000); // each test is one or more runs of the real Pulumi CLI
 
 it("creates, retrains, swaps and destroys the sandbox stack under 10% 5xx, 5% resets and 429 bursts: no duplicate, nothing left", async () => {
   const r = await runFaultCampaign();
@@ -10,4 +12,4 @@ it("creates, retrains, swaps and destroys the sandbox stack under 10% 5xx, 5% re
   expect(r.entitiesAfterUps).toEqual([DECLARED, DECLARED]);
   expect(r.duplicates).toBe(0);
   expect(r.orphansAfterDestroy).toBe(0);
-}, 180_000);
+}, 300_000);

@@ -1,42 +1,69 @@
-// Scenario 7: key rotation. With the key in the stack config, refresh and destroy after the rotation use the new key
-// (read from the stack config, never from the state); with the key given by value, the next `up` stores it.
+// Scenario 7 on the real engine: key rotation. The engine configures dynamic providers for `refresh` and `destroy`
+// from the config stored at the last `up`, so after `pulumi config set --secret existingSpeechKey <new>` a plain
+// refresh still uses the old key (401, with the way out in the message); `refresh --run-program` and
+// `destroy --run-program` use the new one, and so does every command after one `up` (which writes nothing).
+// With the key given by value, the next `up` stores it.
 import * as path from "path";
 import { SpeechClient } from "../../components/speech-api";
-import { Deployment } from "../support/deployment";
-import { entitiesOf, opsOf, requestsSince, sandboxStack } from "../support/sandbox-stack";
+import { deployedSandboxStack, entitiesOf, opsOf, programStack, requestsSince, sandboxStack } from "../support/sandbox-stack";
 
-describe("key rotation", () => {
-  test("with the key in the stack config: refresh and destroy after the rotation use the new key", async () => {
-    const s = await sandboxStack();
+jest.setTimeout(240_000); // several runs of the real Pulumi CLI
+
+const unauthorized = (s: { emu: { requestLog: { status: number }[] } }, mark: number) => s.emu.requestLog.slice(mark).filter((x) => x.status === 401);
+
+describe("key rotation with the key in the stack config", () => {
+  test("refresh and destroy after `config set --secret`: --run-program, or one up first", async () => {
+    const s = await deployedSandboxStack();
     try {
-      expect((await s.deployment.up()).error).toBeUndefined();
-      // The state never holds the key: only the name of the config key that does.
-      expect(s.deployment.checkpoint.serialize()).not.toContain(s.emu.resources.speech.key);
+      // The state never holds the key in plaintext: the engine stores it encrypted with the provider's config.
+      expect(await s.stack.exportState()).not.toContain(s.emu.resources.speech.key);
       const oldKey = s.emu.resources.speech.key;
       s.emu.rotateKey("speech", "rotated-key-2");
       const stale = new SpeechClient({ endpoint: s.emu.resources.speech.endpoint, key: oldKey }, { rateLimit: false, maxRetries: 0 });
       await expect(stale.listProjects()).rejects.toMatchObject({ statusCode: 401 });
-      const mark = s.emu.requestLog.length;
-      s.deployment.setConfig("existingSpeechKey", "rotated-key-2", { secret: true });
-      const refreshed = await s.deployment.refresh();
-      expect(refreshed.error).toBeUndefined();
-      expect(refreshed.steps.filter((x) => x.error)).toEqual([]);
-      const destroyed = await s.deployment.destroy();
+      s.stack.setConfig("existingSpeechKey", "rotated-key-2", { secret: true });
+
+      // A plain refresh runs the providers with the config of the last up: the old key.
+      const plain = await s.stack.refresh();
+      expect(plain.error?.message).toMatch(/401/);
+      expect(plain.error?.message).toMatch(/pulumi up.*--run-program/s);
+      expect(plain.output).not.toContain("rotated-key-2");
+
+      let mark = s.emu.requestLog.length;
+      const withProgram = await s.stack.refresh({ runProgram: true });
+      expect(withProgram.error).toBeUndefined();
+      expect(unauthorized(s, mark)).toEqual([]);
+
+      // One up stores the new config with the providers and writes nothing to the service; then plain commands work.
+      mark = s.emu.requestLog.length;
+      const up = await s.stack.up();
+      expect(up.error).toBeUndefined();
+      expect(new Set(Object.values(opsOf(up)))).toEqual(new Set(["same"]));
+      expect(requestsSince(s.emu, mark, { writes: true })).toEqual([]);
+      expect((await s.stack.refresh()).error).toBeUndefined();
+      expect(unauthorized(s, mark)).toEqual([]);
+
+      // Rotated again, without an up: destroy --run-program uses the new key.
+      s.emu.rotateKey("speech", "rotated-key-3");
+      s.stack.setConfig("existingSpeechKey", "rotated-key-3", { secret: true });
+      mark = s.emu.requestLog.length;
+      const destroyed = await s.stack.destroy({ runProgram: true });
       expect(destroyed.error).toBeUndefined();
+      expect(unauthorized(s, mark)).toEqual([]);
       expect(await entitiesOf(s.client())).toEqual({ projects: 0, datasets: 0, models: 0, evaluations: 0, endpoints: 0 });
-      expect(s.emu.requestLog.slice(mark).filter((x) => x.status === 401)).toEqual([]);
+      expect(await s.stack.exportState()).not.toContain("rotated-key-3");
     } finally {
       await s.stop();
     }
-  }, 60_000);
+  });
+});
 
-  test("with the key given by value: the next up stores the new key (an update that writes nothing), and refresh uses it", async () => {
+describe("key rotation with the key given by value", () => {
+  test("the next up stores the new key (an update that writes nothing), and refresh and destroy use it", async () => {
     const s = await sandboxStack();
-    const d = new Deployment({
-      program: { module: path.join(__dirname, "programs/project-with-key.ts"), export: "program" },
-      project: "keys",
-      stack: "dev",
-      cwd: s.dir,
+    const d = programStack(s, {
+      name: "keys",
+      module: path.join(__dirname, "programs/project-with-key.ts"),
       config: { endpoint: s.emu.resources.speech.endpoint, key: s.emu.resources.speech.key },
       secretConfig: ["key"],
     });
@@ -49,15 +76,13 @@ describe("key rotation", () => {
       expect(r.error).toBeUndefined();
       expect(opsOf(r).keyed).toBe("update");
       expect(requestsSince(s.emu, mark, { writes: true }).filter((x) => x.status < 400)).toEqual([]);
-      const refreshed = await d.refresh();
-      expect(refreshed.error).toBeUndefined();
-      // The key is in the state only as a secret: encrypted in what a backend stores.
-      expect(d.checkpoint.serialize()).not.toContain("rotated-key-3");
+      expect((await d.refresh()).error).toBeUndefined();
+      // The key is in the state only as a secret: encrypted in what the backend stores.
+      expect(await d.exportState()).not.toContain("rotated-key-3");
       expect((await d.destroy()).error).toBeUndefined();
-      expect(s.emu.requestLog.slice(mark).filter((x) => x.status === 401)).toEqual([]);
+      expect(unauthorized(s, mark)).toEqual([]);
     } finally {
-      d.close();
       await s.stop();
     }
-  }, 60_000);
+  });
 });

@@ -1,14 +1,14 @@
-// The sandbox stack (index.ts + Pulumi.sandbox.yaml) over months, on the deployment driver: first `up`, an `up`
-// with nothing changed, new training data, `up --replace` of the endpoint and of the model, and `destroy`.
-// Scenarios 1, 2, 8 and 9 of the deployments-across-runs issue. Each test starts from the state the last one left.
+// The sandbox stack (index.ts + Pulumi.sandbox.yaml) over months, on the real Pulumi engine: first `up`, an `up` with
+// nothing changed, new training data, `up --replace` of the endpoint and of the model, and `destroy`. Scenarios 1,
+// 2, 8 and 9 of the deployments-across-runs issue. Each test starts from the state the last one left.
 import { entitiesOf, live, opsOf, requestsSince, sandboxStack, type SandboxStack } from "../support/sandbox-stack";
+
+jest.setTimeout(180_000); // each test is one or more runs of the real Pulumi CLI
 
 let s: SandboxStack;
 beforeAll(async () => {
-  // As `pulumi up` runs this project: index.ts and the implementation through ts-node (the other scenarios run the
-  // same code compiled, which is faster; see tests/support/deployment/compiled.ts).
-  s = await sandboxStack({ typescript: true });
-}, 60_000);
+  s = await sandboxStack();
+});
 afterAll(() => s?.stop());
 
 const PIPELINE = { projects: 1, datasets: 3, models: 1, evaluations: 1, endpoints: 1 };
@@ -19,14 +19,14 @@ describe("sandbox stack across runs", () => {
   let endpointUrl: string;
 
   test("first up: datasets imported, model trained, gate passed, endpoint deployed", async () => {
-    const r = await s.deployment.up();
+    const r = await s.stack.up();
     expect(r.error).toBeUndefined();
     const ops = opsOf(r);
     for (const part of ["project", "callcenter-train", "product-names", "callcenter-test", "model", "evaluation", "endpoint"]) expect(ops[`speech-en-us-${part}`]).toBe("create");
-    for (const part of ["callcenter-train", "product-names", "callcenter-test"]) expect(live(s.deployment, part).outputs.status).toBe("Succeeded");
-    const model = live(s.deployment, "model").outputs;
-    const evaluation = live(s.deployment, "evaluation").outputs;
-    const endpoint = live(s.deployment, "endpoint");
+    for (const part of ["callcenter-train", "product-names", "callcenter-test"]) expect(live(s.stack, part).outputs.status).toBe("Succeeded");
+    const model = live(s.stack, "model").outputs;
+    const evaluation = live(s.stack, "evaluation").outputs;
+    const endpoint = live(s.stack, "endpoint");
     expect(evaluation).toMatchObject({ passed: true, approvedModel: model.self, wordErrorRate2: 8 });
     expect(endpoint.outputs).toMatchObject({ status: "Succeeded", servedModel: model.self });
     expect(r.outputs.locales["en-US"]).toMatchObject({ endpointId: endpoint.id, modelId: id(model.self) });
@@ -37,7 +37,7 @@ describe("sandbox stack across runs", () => {
 
   test("a second up with nothing changed makes no write and no diff", async () => {
     const mark = s.emu.requestLog.length;
-    const r = await s.deployment.up();
+    const r = await s.stack.up();
     expect(r.error).toBeUndefined();
     expect(new Set(Object.values(opsOf(r)))).toEqual(new Set(["same"]));
     expect(requestsSince(s.emu, mark, { writes: true })).toEqual([]);
@@ -46,13 +46,13 @@ describe("sandbox stack across runs", () => {
   test("new training data: the preview shows the retrain and the swap, and calls nothing that writes", async () => {
     await s.changeData("product-names", "contoso turbo max pro");
     const mark = s.emu.requestLog.length;
-    const p = await s.deployment.preview();
+    const p = await s.stack.preview();
     expect(p.error).toBeUndefined();
     const ops = opsOf(p);
     expect(ops).toMatchObject({
-      "speech-en-us-product-names": "replace",
-      "speech-en-us-model": "replace",
-      "speech-en-us-evaluation": "replace",
+      "speech-en-us-product-names": "replace,delete",
+      "speech-en-us-model": "replace,delete",
+      "speech-en-us-evaluation": "replace,delete",
       "speech-en-us-endpoint": "update",
       "speech-en-us-callcenter-train": "same",
       "speech-en-us-callcenter-test": "same",
@@ -68,11 +68,11 @@ describe("sandbox stack across runs", () => {
   test("up retrains, gates, swaps the endpoint in place and deletes the old model and dataset at the end", async () => {
     // Better data: the new model scores 5.5 % against the 8 % the endpoint serves (the gate wants 2 points).
     s.emu.setScenario({ customModelWordErrorRate: 5.5 });
-    const old = { model: live(s.deployment, "model"), dataset: live(s.deployment, "product-names"), evaluation: live(s.deployment, "evaluation") };
-    const r = await s.deployment.up();
+    const old = { model: live(s.stack, "model"), dataset: live(s.stack, "product-names"), evaluation: live(s.stack, "evaluation") };
+    const r = await s.stack.up();
     expect(r.error).toBeUndefined();
-    const endpoint = live(s.deployment, "endpoint");
-    const model = live(s.deployment, "model");
+    const endpoint = live(s.stack, "endpoint");
+    const model = live(s.stack, "model");
     expect(model.id).not.toBe(old.model.id);
     // Same id and URL: applications keep working across a retrain.
     expect(endpoint.id).toBe(endpointId);
@@ -91,17 +91,17 @@ describe("sandbox stack across runs", () => {
     ] as const) {
       await expect(get(gone!)).rejects.toMatchObject({ statusCode: 404 });
     }
-    expect(s.deployment.checkpoint.resources.filter((x) => x.delete)).toEqual([]);
+    expect(s.stack.state.resources.filter((x) => x.delete)).toEqual([]);
     expect(await entitiesOf(s.client())).toEqual(PIPELINE);
   });
 
   test("up --replace of the endpoint with unchanged inputs: a new endpoint serves, only the old one is deleted", async () => {
-    const old = live(s.deployment, "endpoint");
-    const served = live(s.deployment, "model").outputs.self;
-    const r = await s.deployment.up({ replace: ["speech-en-us-endpoint"] });
+    const old = live(s.stack, "endpoint");
+    const served = live(s.stack, "model").outputs.self;
+    const r = await s.stack.up({ replace: ["speech-en-us-endpoint"] });
     expect(r.error).toBeUndefined();
     expect(r.steps.find((x) => x.name === "speech-en-us-endpoint" && x.op === "replace")?.replaces).toEqual(["id"]);
-    const fresh = live(s.deployment, "endpoint");
+    const fresh = live(s.stack, "endpoint");
     expect(fresh.id).not.toBe(old.id);
     expect((await s.client().getEndpoint(fresh.id!)).model?.self).toBe(served);
     await expect(s.client().getEndpoint(old.id!)).rejects.toMatchObject({ statusCode: 404 });
@@ -110,16 +110,16 @@ describe("sandbox stack across runs", () => {
   });
 
   test("up --replace of the model with unchanged inputs: it retrains, is gated and swapped in; only the old model is deleted", async () => {
-    const old = { model: live(s.deployment, "model"), endpoint: live(s.deployment, "endpoint") };
+    const old = { model: live(s.stack, "model"), endpoint: live(s.stack, "endpoint") };
     const trainings = requestsSince(s.emu, 0, { method: "POST", path: /\/models$/ }).length;
     s.emu.setScenario({ customModelWordErrorRate: 3 });
-    const r = await s.deployment.up({ replace: ["speech-en-us-model"] });
+    const r = await s.stack.up({ replace: ["speech-en-us-model"] });
     expect(r.error).toBeUndefined();
     expect(opsOf(r)).toMatchObject({ "speech-en-us-model": "replace,delete", "speech-en-us-evaluation": "replace,delete", "speech-en-us-endpoint": "update" });
     expect(requestsSince(s.emu, 0, { method: "POST", path: /\/models$/ })).toHaveLength(trainings + 1);
-    const model = live(s.deployment, "model");
+    const model = live(s.stack, "model");
     expect(model.id).not.toBe(old.model.id);
-    expect(live(s.deployment, "endpoint").id).toBe(old.endpoint.id);
+    expect(live(s.stack, "endpoint").id).toBe(old.endpoint.id);
     expect((await s.client().getEndpoint(old.endpoint.id!)).model?.self).toBe(model.outputs.self);
     await expect(s.client().getModel(old.model.id!)).rejects.toMatchObject({ statusCode: 404 });
     expect((await s.client().getModel(model.id!)).status).toBe("Succeeded");
@@ -127,10 +127,10 @@ describe("sandbox stack across runs", () => {
   });
 
   test("destroy leaves nothing in the emulator and an empty checkpoint", async () => {
-    const r = await s.deployment.destroy();
+    const r = await s.stack.destroy();
     expect(r.error).toBeUndefined();
     expect(await entitiesOf(s.client())).toEqual({ projects: 0, datasets: 0, models: 0, evaluations: 0, endpoints: 0 });
-    expect(s.deployment.checkpoint.resources).toEqual([]);
+    expect(s.stack.state.resources).toEqual([]);
     // Dependents first: the endpoint before the model it serves, the project last of the Custom Speech entities.
     const order = r.steps.map((x) => x.name);
     expect(order.indexOf("speech-en-us-endpoint")).toBeLessThan(order.indexOf("speech-en-us-model"));

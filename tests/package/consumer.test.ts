@@ -1,6 +1,7 @@
 // The package as a team consumes it: `npm pack`, the tarball installed into a project outside this repository,
 // examples/consumer compiled there against it by package name, run under Pulumi's mocks, and the Project that
-// program declares driven through the provider server from that folder against the emulator. The peers
+// program declares driven through the provider server from that folder against the emulator; then
+// examples/consumer/locale, a project of its own there, deployed with the real Pulumi CLI: one locale, up to destroy. The peers
 // (@pulumi/pulumi, @pulumi/azure-native) are linked from this repository's own install: a second download of
 // azure-native (~136 MB) would only test the registry.
 import { execFile } from "node:child_process";
@@ -8,7 +9,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { ProviderServer } from "../support/deployment";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { SpeechClient } from "../../components/speech-api";
+import { ProviderServer } from "../support/provider-server";
+import { PulumiBackend, runCli } from "../support/engine";
+import { FAST_DURATIONS, FAST_TUNING } from "../support/stack-files";
 import { FAST, startEnv, type Env } from "../custom-speech/support";
 
 const run = promisify(execFile);
@@ -140,4 +145,53 @@ describe("the npm package as a consumer installs it", () => {
       }, 60_000);
     });
   });
+});
+
+describe("examples/consumer/locale deployed with the Pulumi CLI from the consumer's folder", () => {
+  let emu: RunningEmulator;
+  let backend: PulumiBackend;
+  let dir: string;
+  const cli = async (...args: string[]) => {
+    const r = await runCli(backend, dir, [...args, "--stack", "dev", "--non-interactive"]);
+    if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  };
+  const entities = async () => {
+    const c = new SpeechClient({ endpoint: emu.resources.speech.endpoint, key: emu.resources.speech.key }, { rateLimit: false });
+    const lists = await Promise.all([c.listProjects(), c.listDatasets(), c.listModels(), c.listEvaluations(), c.listEndpoints()]);
+    return lists.map((l) => l.length);
+  };
+  beforeAll(async () => {
+    [emu, backend] = await Promise.all([startEmulator({ durations: FAST_DURATIONS }), PulumiBackend.create()]);
+    dir = path.join(consumer, "locale");
+    fs.cpSync(path.join(ROOT, "examples/consumer/locale"), dir, { recursive: true });
+  });
+  afterAll(async () => {
+    await emu?.stop();
+    await backend?.dispose();
+  });
+
+  test("pulumi up deploys the locale with the installed package; a preview then changes nothing; destroy leaves nothing", async () => {
+    await cli("stack", "init");
+    await cli("config", "set", "speechEndpoint", emu.resources.speech.endpoint);
+    await cli("config", "set", "dataUrl", "https://contosospeechdata.blob.core.windows.net/training-audio");
+    await cli("config", "set", "--secret", "speechKey", emu.resources.speech.key);
+    await cli("config", "set", "tuning", JSON.stringify(FAST_TUNING));
+    await cli("up", "--yes", "--skip-preview");
+    expect(await entities()).toEqual([1, 2, 1, 1, 1]);
+    const [endpoint] = await new SpeechClient({ endpoint: emu.resources.speech.endpoint, key: emu.resources.speech.key }, { rateLimit: false }).listEndpoints();
+    expect((await cli("stack", "output", "endpointId")).trim()).toBe(endpoint.self!.split("?")[0].split("/").pop());
+    // The state's providers load the implementation by package name: nothing of either folder is written into it.
+    const state = await cli("stack", "export");
+    expect(state).not.toContain(emu.resources.speech.key);
+    const providers = (JSON.parse(state).deployment.resources as { type: string; outputs: { __provider?: string } }[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => r.outputs.__provider!);
+    expect(providers).toHaveLength(6);
+    for (const code of providers) {
+      expect(code).toContain('"pulumi-custom-speech/provider"');
+      for (const folder of [consumer, ROOT]) expect(code).not.toContain(folder);
+    }
+    await cli("preview", "--expect-no-changes");
+    await cli("destroy", "--yes", "--skip-preview");
+    expect(await entities()).toEqual([0, 0, 0, 0, 0]);
+  }, 240_000);
 });

@@ -1,4 +1,4 @@
-// The fault campaign: the sandbox stack's whole life on the deployment driver — first `up`, new data and a second
+// The fault campaign: the sandbox stack's whole life on the real Pulumi engine — first `up`, new data and a second
 // `up` (retrain, gate, swap), `destroy` — while the emulator answers 10 % of requests with 5xx, resets 5 % of
 // connections and throttles at a quarter of the client's own budget. Shared by the test and the bench.
 import { entitiesOf, FAST_TUNING, sandboxStack } from "./sandbox-stack";
@@ -34,19 +34,19 @@ export async function runFaultCampaign(): Promise<CampaignResult> {
   };
   try {
     s.emu.setFaults({ serverErrorRate: 0.1, resetRate: 0.05, seed: 42 });
-    const first = await s.deployment.up();
+    const first = await s.stack.up();
     if (first.error) errors.push(`first up: ${first.error.message}`);
     await counted();
 
     s.emu.setScenario({ customModelWordErrorRate: 5 });
     await s.changeData("product-names", "contoso fault tolerant");
     s.emu.setFaults({ serverErrorRate: 0.1, resetRate: 0.05, seed: 7 });
-    const second = await s.deployment.up();
+    const second = await s.stack.up();
     if (second.error) errors.push(`second up: ${second.error.message}`);
     await counted();
 
     s.emu.setFaults({ serverErrorRate: 0.1, resetRate: 0.05, seed: 9 });
-    const destroyed = await s.deployment.destroy();
+    const destroyed = await s.stack.destroy();
     if (destroyed.error) errors.push(`destroy: ${destroyed.error.message}`);
     s.emu.setFaults({});
     const left = await entitiesOf(s.client());

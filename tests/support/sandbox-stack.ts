@@ -1,25 +1,25 @@
-// The sandbox stack (index.ts with Pulumi.sandbox.yaml) as a deployment across runs: the Speech emulator, a real
-// Azurite, the example data synced by the real training-data library into a project folder of its own, and the
-// deployment driver running the program there.
+// The sandbox stack (index.ts with Pulumi.sandbox.yaml) on the real Pulumi engine, across runs: the Speech emulator,
+// a real Azurite, the example data synced by the real training-data library into a project folder of the test's own,
+// and the Pulumi CLI deploying the repository's program there.
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { SpeechClient } from "../../components/speech-api";
 import { mergeManifest, readManifest, syncDatasets, writeManifest, type DatasetSpec } from "../../components/training-data";
 import { startAzurite, type RunningAzurite } from "./azurite";
-import { Deployment, type RunResult, type StateResource } from "./deployment";
-import { FAST_DURATIONS, FAST_TUNING, PROJECT, ROOT, stackFileConfig } from "./stack-files";
+import { EngineStack, PulumiBackend, type RunResult, type StateResource } from "./engine";
+import { FAST_DURATIONS, FAST_TUNING, PROJECT, ROOT, stackFileConfig, stackFileValues } from "./stack-files";
 
 const MANIFEST = "training-data.sandbox.manifest.json";
-export { FAST_DURATIONS, FAST_TUNING, PROJECT, ROOT, stackFileConfig };
+export { FAST_DURATIONS, FAST_TUNING, PROJECT, ROOT, stackFileConfig, stackFileValues };
 
 export interface SandboxStack {
   emu: RunningEmulator;
   azurite: RunningAzurite;
-  /** The project folder: the manifest and a copy of the example data live here; the program runs here. */
+  backend: PulumiBackend;
+  /** The stack on the engine; its project folder holds the manifest and a copy of the example data. */
+  stack: EngineStack;
   dir: string;
-  deployment: Deployment;
   /** A client of the emulated Speech resource (with the key it has now). */
   client(): SpeechClient;
   /** Syncs the data folder to Azurite with the training-data library and updates the manifest. */
@@ -31,8 +31,19 @@ export interface SandboxStack {
   stop(): Promise<void>;
 }
 
-export async function sandboxStack(o: { emulator?: EmulatorOptions; config?: Record<string, unknown>; stack?: string; typescript?: boolean } = {}): Promise<SandboxStack> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-stack-"));
+export interface SandboxStackOptions {
+  emulator?: EmulatorOptions;
+  /** Bare config keys over Pulumi.sandbox.yaml's. */
+  config?: Record<string, unknown>;
+  stack?: string;
+  /** Share a backend (stacks that reference each other). */
+  backend?: PulumiBackend;
+}
+
+export async function sandboxStack(o: SandboxStackOptions = {}): Promise<SandboxStack> {
+  const backend = o.backend ?? (await PulumiBackend.create());
+  const stack = new EngineStack({ backend, stack: o.stack ?? "sandbox" });
+  const dir = stack.dir;
   const emulatorOptions: EmulatorOptions = { durations: FAST_DURATIONS, statePath: path.join(dir, "speech-emulator.json"), ...o.emulator };
   const [emu, azurite] = await Promise.all([startEmulator(emulatorOptions), startAzurite()]);
   fs.cpSync(path.join(ROOT, "examples/sandbox"), path.join(dir, "data"), { recursive: true });
@@ -46,39 +57,29 @@ export async function sandboxStack(o: { emulator?: EmulatorOptions; config?: Rec
   await sync();
 
   const speech = emu.resources.speech;
-  const deployment = new Deployment({
-    program: { file: path.join(ROOT, "index.ts") },
-    project: PROJECT,
-    stack: o.stack ?? "sandbox",
-    cwd: dir,
-    config: {
-      ...stackFileConfig("sandbox"),
-      existingSpeech: { endpoint: speech.endpoint, region: speech.region, resourceId: speech.resourceId },
-      existingSpeechKey: speech.key,
-      existingStorage: { blobEndpoint: azurite.blobEndpoint },
-      tuning: FAST_TUNING,
-      ...o.config,
-    },
-    secretConfig: ["existingSpeechKey"],
-    typescript: o.typescript,
-    preload: ["components/locale-pipeline.ts", "components/speech-account.ts", "components/training-data-store.ts", "components/stack-config.ts", "@pulumi/azure-native/resources"].map((m) =>
-      m.startsWith("components/") ? path.join(ROOT, m) : m,
-    ),
-  });
+  const config: Record<string, unknown> = {
+    ...stackFileValues("sandbox"),
+    existingSpeech: { endpoint: speech.endpoint, region: speech.region, resourceId: speech.resourceId },
+    existingSpeechKey: speech.key,
+    existingStorage: { blobEndpoint: azurite.blobEndpoint },
+    tuning: FAST_TUNING,
+    ...o.config,
+  };
+  for (const [k, v] of Object.entries(config)) stack.setConfig(k, v, { secret: k === "existingSpeechKey" });
   const folders: Record<string, string> = { "product-names": "en-US/product-names/corpus.txt", "callcenter-train": "en-US/callcenter-train/trans.txt", "callcenter-test": "en-US/callcenter-test/trans.txt" };
-  const stack: SandboxStack = {
+  const s: SandboxStack = {
     emu,
     azurite,
+    backend,
+    stack,
     dir,
-    deployment,
-    client: () => new SpeechClient({ endpoint: speech.endpoint, key: stack.emu.resources.speech.key }, { rateLimit: false }),
+    client: () => new SpeechClient({ endpoint: speech.endpoint, key: s.emu.resources.speech.key }, { rateLimit: false }),
     sync,
     async outage(ms) {
-      const port = Number(new URL(stack.emu.url).port);
-      const scenario = stack.emu;
-      await scenario.stop();
+      const port = Number(new URL(s.emu.url).port);
+      await s.emu.stop();
       await new Promise((r) => setTimeout(r, ms));
-      stack.emu = await startEmulator({ ...emulatorOptions, port });
+      s.emu = await startEmulator({ ...emulatorOptions, port });
     },
     async changeData(dataset, line) {
       const file = path.join(dir, "data", folders[dataset]);
@@ -92,18 +93,32 @@ export async function sandboxStack(o: { emulator?: EmulatorOptions; config?: Rec
       await sync();
     },
     async stop() {
-      deployment.close();
-      await Promise.all([stack.emu.stop(), azurite.stop()]);
-      fs.rmSync(dir, { recursive: true, force: true });
+      await Promise.all([s.emu.stop(), azurite.stop()]);
+      stack.dispose();
+      if (!o.backend) await backend.dispose();
     },
+  };
+  return s;
+}
+
+/**
+ * A small program of tests' own (a module exporting `program()`) as a stack on the sandbox's backend, next to the
+ * sandbox stack: its project folder is its own; the emulator and Azurite are the sandbox's.
+ */
+export function programStack(s: SandboxStack, o: { name: string; module: string; stack?: string; config: Record<string, unknown>; secretConfig?: string[] }): EngineStack {
+  const stack = new EngineStack({ backend: s.backend, project: { name: o.name, module: o.module }, stack: o.stack ?? "dev", config: o.config, secretConfig: o.secretConfig });
+  const stop = s.stop;
+  s.stop = async () => {
+    stack.dispose();
+    await stop();
   };
   return stack;
 }
 
 /** A sandbox stack after its first successful `up`. */
-export async function deployedSandboxStack(o: Parameters<typeof sandboxStack>[0] = {}): Promise<SandboxStack> {
+export async function deployedSandboxStack(o: SandboxStackOptions = {}): Promise<SandboxStack> {
   const s = await sandboxStack(o);
-  const first = await s.deployment.up();
+  const first = await s.stack.up();
   if (first.error) {
     await s.stop();
     throw first.error;
@@ -124,7 +139,7 @@ export async function entitiesOf(client: SpeechClient, stack = "sandbox"): Promi
   };
 }
 
-/** Each resource's step of a run, by resource name (the component and stack included). */
+/** Each resource's steps in a run, by resource name, comma-joined in order. */
 export function opsOf(r: RunResult): Record<string, string> {
   const out: Record<string, string> = {};
   for (const s of r.steps) out[s.name] = out[s.name] ? `${out[s.name]},${s.op}` : s.op;
@@ -140,9 +155,7 @@ export function requestsSince(emu: RunningEmulator, mark: number, o: { writes?: 
     .filter((r) => !o.path || o.path.test(r.path.split("?")[0]));
 }
 
-/** The live (not pending-delete) state of the pipeline's resource, e.g. live(d, "model"). */
-export function live(d: Deployment, part: string, locale = "en-us"): StateResource {
-  const r = d.checkpoint.resources.find((x) => x.name === `speech-${locale}-${part}` && !x.delete);
-  if (!r) throw new Error(`no live speech-${locale}-${part} in the checkpoint`);
-  return r;
+/** The live (not pending-delete) state of the pipeline's resource, e.g. live(s.stack, "model"). */
+export function live(stack: EngineStack, part: string, locale = "en-us"): StateResource {
+  return stack.live(`speech-${locale}-${part}`);
 }

@@ -27,6 +27,12 @@ export function stackFileConfig(stack: string): Record<string, unknown> {
   return values;
 }
 
+/** A stack file's own values, with bare keys (what the file sets; the CLI adds Pulumi.yaml's defaults itself). */
+export function stackFileValues(stack: string): Record<string, unknown> {
+  const file = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(file.config).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v]));
+}
+
 /** Bare keys → what `pulumi.Config.get` returns: namespaced, objects as JSON. */
 export function namespaced(values: Record<string, unknown>, project = PROJECT): Record<string, string> {
   return Object.fromEntries(

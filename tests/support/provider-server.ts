@@ -95,7 +95,7 @@ export class ProviderServer {
    * the stack config: keys namespaced ("project:key"), secrets in their wire form.
    */
   static async start(o: { cwd?: string; config?: Record<string, string>; secretKeys?: string[]; project?: string } = {}): Promise<ProviderServer> {
-    const cwd = o.cwd ?? path.resolve(__dirname, "..", "..", "..");
+    const cwd = o.cwd ?? path.resolve(__dirname, "..", "..");
     // The plugin of the project's own @pulumi/pulumi, as the engine finds it (this repository's when cwd has none).
     const plugin = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd, __dirname] });
     const child = spawn(process.execPath, [plugin, "127.0.0.1:1"], {
