@@ -66,7 +66,7 @@ async function floorStack(backend: PulumiBackend, groups: number, perGroup: numb
 }
 
 export default async function bench(): Promise<Record<string, number>> {
-  const backend = await PulumiBackend.create();
+  const backend = await PulumiBackend.create({ compileCache: false });
   const out: Record<string, number> = {};
   try {
     // The sandbox stack (9 resources: the stack, one LocalePipeline, 7 Custom Speech resources) against a floor of 7

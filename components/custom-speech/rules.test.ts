@@ -2,7 +2,7 @@
 // means (PATCH in place or replace). No emulator: these run in milliseconds.
 import { UNKNOWN } from "./checks";
 import { checkInputs, diffInputs, identityTags } from "./core";
-import { THIN_PROVIDER_MARKER } from "./provider";
+import { THIN_PROVIDER_MARKER, providerIdentity, storedProviderIdentity } from "./provider";
 import type { ResourceSpec } from "./spec";
 import { datasetSpec } from "./dataset";
 import { endpointSpec } from "./endpoint";
@@ -125,10 +125,12 @@ describe("check tolerates values unknown during preview", () => {
   });
 });
 
+/** A serialized thin provider as the program writes it: loader text and the identity stamp of what it loads. */
+const code = (kind: string, file: string, text = "") => `/* ${THIN_PROVIDER_MARKER} */ ${text} var __provider = {identity: "${providerIdentity(kind, { file })}"};`;
+
 function stored(kind: keyof typeof valid, overrides: Record<string, unknown> = {}): { spec: ResourceSpec<any>; olds: Record<string, any>; news: Record<string, any> } {
   const [spec, base] = valid[kind];
-  const code = (v: string) => `/* ${THIN_PROVIDER_MARKER} */ ${v}`;
-  return { spec, olds: { ...checkInputs(spec, base).inputs, self: "x", status: "Succeeded", __provider: code("v1") }, news: { __provider: code("v1"), ...checkInputs(spec, { ...base, ...overrides }).inputs } };
+  return { spec, olds: { ...checkInputs(spec, base).inputs, self: "x", status: "Succeeded", __provider: code(kind, "v1") }, news: { __provider: code(kind, "v1"), ...checkInputs(spec, { ...base, ...overrides }).inputs } };
 }
 
 describe("diff follows the service's replace-vs-update table", () => {
@@ -190,10 +192,21 @@ describe("diff follows the service's replace-vs-update table", () => {
     expect(diffInputs(spec, withoutProvider, news).changes).toBe(true);
   });
 
-  it("a changed serialized provider is an update (so Delete and Read load the current one), never a replace", () => {
-    const { spec, olds, news } = stored("Dataset", { __provider: `/* ${THIN_PROVIDER_MARKER} */ {file: "elsewhere/implementation.ts"}` });
+  it("a provider that loads something else is an update (so Delete and Read load the current one), never a replace", () => {
+    const { spec, olds, news } = stored("Dataset", { __provider: code("Dataset", "elsewhere/implementation.ts") });
     expect(diffInputs(spec, olds, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect(diffInputs(spec, olds, { ...news, __provider: olds.__provider }).changes).toBe(false);
+  });
+
+  it("a provider compiled otherwise (tsc or swc, another target) that loads the same is no change", () => {
+    const { spec, olds, news } = stored("Dataset", { __provider: code("Dataset", "v1", "var _a, _b; /* ??= written out */") });
+    expect(diffInputs(spec, olds, news).changes).toBe(false);
+    expect(storedProviderIdentity(news.__provider)).toBe(storedProviderIdentity(olds.__provider));
+  });
+
+  it("an unknown provider in a preview is no change", () => {
+    const { spec, olds, news } = stored("Dataset", { __provider: UNKNOWN });
+    expect(diffInputs(spec, olds, news).changes).toBe(false);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 // What merging a pull request will do to a speech stack, in Markdown, from the JSON `pulumi preview --json` prints
 // (pkg/display/json.go PreviewDigest: `steps` with `op`, `urn`, `oldState`/`newState`, `diffReasons`,
-// `replaceReasons`, `detailedDiff`; secrets shown as "[secret]", unknowns as the engine's placeholder). No Pulumi
+// `replaceReasons`, `detailedDiff`, and `changeSummary`; secrets shown as "[secret]", unknowns as the engine's
+// placeholder). The fixtures of its tests are recorded from real runs (tests/preview-summary/record-fixtures.ts). No Pulumi
 // import: a pure function over that JSON and the training-data manifest, used by `npm run preview-summary`.
 import type { Manifest } from "../training-data/manifest";
 import { DYNAMIC_TYPE_PREFIX, SKU_LIMITS, daysLeft, expiresWithin } from "../domain";
@@ -215,7 +216,11 @@ export function summarize(preview: PreviewDigest, o: SummaryOptions = {}): strin
 
   const listed = new Set([...retrains, ...shownData, ...endpoints, ...gates]);
   const rest = changed.filter((s) => !listed.has(s));
-  const unchanged = steps.filter((s) => s.op === "same" && s.newState?.type !== "pulumi:pulumi:Stack" && !s.urn.includes("::pulumi:pulumi:Stack::")).length;
+  // `pulumi preview --json` lists unchanged resources only with --show-sames; its changeSummary always counts them,
+  // the stack itself included (always listed, so that it can be told apart).
+  const isStack = (s: Step) => s.newState?.type === "pulumi:pulumi:Stack" || s.urn.includes("::pulumi:pulumi:Stack::");
+  const stackSame = steps.some((s) => isStack(s) && s.op === "same") ? 1 : 0;
+  const unchanged = preview.changeSummary?.same !== undefined ? preview.changeSummary.same - stackSame : steps.filter((s) => s.op === "same" && !isStack(s)).length;
   const counts = Object.entries(rest.reduce<Record<string, number>>((n, s) => ({ ...n, [s.op]: (n[s.op] ?? 0) + 1 }), {}))
     .map(([op, n]) => `${n} to ${op}`)
     .join(", ");

@@ -75,10 +75,12 @@ describe("through the dynamic-provider gRPC server", () => {
     expect(c.failures.map((f: { property: string }) => f.property).sort()).toEqual(["customModelWeightPercent", "datasets", "locale"]);
   });
 
-  it("the same program is no change; a changed serialized provider is an update (never a replace) that stores it", async () => {
+  it("the same program is no change, compiled otherwise too; a provider that loads something else is an update (never a replace)", async () => {
     const c = await h.check(project.outputs, { ...props("project", "p", { locale: "en-US" }) });
     expect((await h.diff(project.id, project.outputs, c.inputs)).changes).toBe("none");
-    const moved = await h.diff(project.id, project.outputs, { ...c.inputs, __provider: code.project + "\n// v2" });
+    const recompiled = await h.diff(project.id, project.outputs, { ...c.inputs, __provider: code.project + "\n// another transpiler's output" });
+    expect(recompiled.changes).toBe("none");
+    const moved = await h.diff(project.id, project.outputs, { ...c.inputs, __provider: code.project.replace("file:components/", "file:elsewhere/") });
     expect(moved).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
   });
 

@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { startEmulator } from "../../emulator";
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { SpeechClient } from "../../components/speech-api";
-import { THIN_PROVIDER_MARKER } from "../../components/custom-speech/provider";
+import { THIN_PROVIDER_MARKER, providerIdentity } from "../../components/custom-speech/provider";
 import { FAST_TUNING } from "../support/stack-files";
 
 export { FAST_TUNING as FAST } from "../support/stack-files";
@@ -21,7 +21,7 @@ export async function startEnv(options: EmulatorOptions = {}): Promise<Env> {
 }
 
 /** Stands in for a serialized thin provider in calls made in-process (the provider server adds the real one). */
-export const THIN_PROVIDER_TEXT = `/* ${THIN_PROVIDER_MARKER} */`;
+export const THIN_PROVIDER_TEXT = `/* ${THIN_PROVIDER_MARKER} */ var __provider = {identity: "${providerIdentity("Any", { file: "components/custom-speech/implementation.ts" })}"};`;
 
 /** Engine-like inputs: what the Resource constructor adds (identity) plus the test's tuning. */
 export function inputsOf(env: Env, name: string, props: Record<string, unknown>): Record<string, any> {

@@ -1,6 +1,8 @@
 // The sandbox stack (index.ts + Pulumi.sandbox.yaml) over months, on the real Pulumi engine: first `up`, an `up` with
-// nothing changed, new training data, `up --replace` of the endpoint and of the model, and `destroy`. Scenarios 1,
-// 2, 8 and 9 of the deployments-across-runs issue. Each test starts from the state the last one left.
+// nothing changed, new training data, `up --replace` of the endpoint, a state of the previous version brought in
+// with `pulumi stack import`, protected endpoints (prod's `protectEndpoints`: a retrain still swaps, destroy is
+// refused), and `destroy`. Scenarios 1, 2, 8 and 9 of the deployments-across-runs issue. One deployed stack for all:
+// each test starts from the state the last one left.
 import { entitiesOf, live, opsOf, requestsSince, sandboxStack, type SandboxStack } from "../support/sandbox-stack";
 
 jest.setTimeout(180_000); // each test is one or more runs of the real Pulumi CLI
@@ -109,7 +111,48 @@ describe("sandbox stack across runs", () => {
     expect(await entitiesOf(s.client())).toEqual(PIPELINE);
   });
 
-  test("up --replace of the model with unchanged inputs: it retrains, is gated and swapped in; only the old model is deleted", async () => {
+  test("a state of the previous version (the base model looked up by the program, no policy): no diff and no Speech call in the preview; refresh fills the base model's dates; still no diff", async () => {
+    // What the previous version stored, brought in as a user would: `pulumi stack export`, that shape, `stack import`.
+    const DECIDED = ["chosenBaseModel", "baseModelAdaptationExpiry", "baseModelTranscriptionExpiry", "baseModelChargesForAdaptation"];
+    const urn = live(s.stack, "model").urn;
+    await s.stack.editState((resources) => {
+      const model = resources.find((r) => r.urn === urn);
+      for (const props of [model.inputs, model.outputs]) {
+        props.baseModel = model.outputs.resolvedBaseModel;
+        delete props.baseModelPolicy;
+        for (const k of DECIDED) delete props[k];
+      }
+    });
+    expect(live(s.stack, "model").outputs.chosenBaseModel).toBeUndefined();
+    const mark = s.emu.requestLog.length;
+    const preview = await s.stack.preview();
+    expect(preview.error).toBeUndefined();
+    expect(new Set(Object.values(opsOf(preview)))).toEqual(new Set(["same"]));
+    expect(requestsSince(s.emu, mark)).toEqual([]);
+
+    expect((await s.stack.refresh()).error).toBeUndefined();
+    const model = live(s.stack, "model").outputs;
+    const base = await s.client().getBaseModel(String(model.resolvedBaseModel).split("?")[0].split("/").pop()!);
+    expect(model.baseModelAdaptationExpiry).toBe(base.properties?.deprecationDates?.adaptationDateTime);
+    expect(model.baseModelChargesForAdaptation).toBe(base.properties?.chargeForAdaptation);
+
+    const up = await s.stack.up();
+    expect(up.error).toBeUndefined();
+    expect(new Set(Object.values(opsOf(up)))).toEqual(new Set(["same"]));
+    expect(up.outputs.locales["en-US"].baseModelAdaptationExpiry).toBe(base.properties?.deprecationDates?.adaptationDateTime);
+    expect(requestsSince(s.emu, mark, { method: "POST" })).toEqual([]);
+  });
+
+  test("protectEndpoints: an up protects the endpoint only, and writes nothing", async () => {
+    s.stack.setConfig("protectEndpoints", true);
+    const mark = s.emu.requestLog.length;
+    const r = await s.stack.up();
+    expect(r.error).toBeUndefined();
+    expect(s.stack.state.resources.filter((x) => x.protect).map((x) => x.name)).toEqual(["speech-en-us-endpoint"]);
+    expect(requestsSince(s.emu, mark, { writes: true })).toEqual([]);
+  });
+
+  test("up --replace of the model with unchanged inputs: it retrains, is gated and swapped into the protected endpoint in place; only the old model is deleted", async () => {
     const old = { model: live(s.stack, "model"), endpoint: live(s.stack, "endpoint") };
     const trainings = requestsSince(s.emu, 0, { method: "POST", path: /\/models$/ }).length;
     s.emu.setScenario({ customModelWordErrorRate: 3 });
@@ -124,6 +167,21 @@ describe("sandbox stack across runs", () => {
     await expect(s.client().getModel(old.model.id!)).rejects.toMatchObject({ statusCode: 404 });
     expect((await s.client().getModel(model.id!)).status).toBe("Succeeded");
     expect(await entitiesOf(s.client())).toEqual(PIPELINE);
+  });
+
+  test("destroy refuses the protected endpoint and deletes nothing", async () => {
+    const r = await s.stack.destroy();
+    expect(r.error?.message).toMatch(/Endpoint::speech-en-us-endpoint" cannot be deleted\s+because it is protected/);
+    expect(r.steps.filter((x) => x.op === "delete").map((x) => [x.name, x.error !== undefined])).toEqual([["speech-en-us-endpoint", true]]);
+    expect(await entitiesOf(s.client())).toEqual(PIPELINE);
+  });
+
+  test("with protectEndpoints unset, an up records it (nothing else changes)", async () => {
+    s.stack.setConfig("protectEndpoints", false);
+    const r = await s.stack.up();
+    expect(r.error).toBeUndefined();
+    expect(new Set(Object.values(opsOf(r)))).toEqual(new Set(["same"]));
+    expect(s.stack.state.resources.filter((x) => x.protect)).toEqual([]);
   });
 
   test("destroy leaves nothing in the emulator and an empty checkpoint", async () => {

@@ -1,12 +1,14 @@
-// One stack on the real Pulumi engine: a project folder, its stack file, and the commands users run. Programs run as
-// `pulumi up` runs them: the Automation API (LocalWorkspace, a local program) for up, preview, refresh and destroy;
-// the plain CLI where a user types a command (config set --secret, stack export/import, cancel, preview --json).
+// One stack on the real Pulumi engine: a project folder, its stack file, and the commands users run, as they type them
+// (`pulumi up --yes`, `refresh --run-program`, `config set --secret`, `stack export/import`, `cancel`, …), with the
+// engine's event log for the steps. The Automation API (LocalWorkspace, a local program) creates the stack; it also
+// runs `npm run sandbox` (tests/sandbox-command.test.ts). Its up/refresh/destroy are not used here: each adds CLI
+// runs the scenarios do not need (stack outputs twice and the history after every update, ~1.4 s).
 import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { LocalWorkspace, Stack, type OutputMap } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { PulumiBackend, runCli, type CliResult } from "./cli";
 import { parseState, type StackState, type StateResource } from "./state";
 import { StepRecorder, type Diagnostic, type Step } from "./steps";
@@ -72,6 +74,11 @@ export function alive(pid: number): boolean {
   }
 }
 
+const policyFlags = (o: { policyPacks?: string[]; policyPackConfigs?: string[] }) => [
+  ...(o.policyPacks ?? []).flatMap((p) => ["--policy-pack", p]),
+  ...(o.policyPackConfigs ?? []).flatMap((p) => ["--policy-pack-config", p]),
+];
+
 export interface EngineStackOptions {
   backend: PulumiBackend;
   project?: ProjectSource;
@@ -110,7 +117,6 @@ export class EngineStack {
   private secretKeys: Set<string>;
   private writtenSecrets = new Map<string, string>();
   private stack?: Stack;
-  private lastOutputs: OutputMap = {};
   private readonly ownsDir: boolean;
 
   constructor(private readonly o: EngineStackOptions) {
@@ -175,7 +181,7 @@ export class EngineStack {
   }
 
   /** A CLI command in the project folder, as a user types it (`--stack` added). */
-  async cli(args: string[], o: { timeoutMs?: number } = {}): Promise<CliResult> {
+  async cli(args: string[], o: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
     const end = args.indexOf("--");
     const [flags, rest] = end < 0 ? [args, []] : [args.slice(0, end), args.slice(end)];
     return runCli(this.backend, this.dir, [...flags, "--stack", this.name, "--non-interactive", ...rest], o);
@@ -206,8 +212,14 @@ export class EngineStack {
     await this.readState();
   }
 
-  async readState(): Promise<StackState> {
-    this.state = parseState(await this.exportState({ showSecrets: true }));
+  /**
+   * What the backend stores now: the file backend's checkpoint, read directly (what `pulumi stack export` prints,
+   * without a CLI run). Secret values stay encrypted, listed in `secretOutputs`.
+   */
+  readState(): StackState {
+    const file = path.join(this.backend.stateDir, ".pulumi", "stacks", this.project, `${this.name}.json`);
+    const checkpoint = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as { checkpoint?: { latest?: unknown } }) : {};
+    this.state = parseState(JSON.stringify({ deployment: checkpoint.checkpoint?.latest ?? {} }));
     return this.state;
   }
 
@@ -260,50 +272,53 @@ export class EngineStack {
   }
 
   preview(o: { replace?: string[]; policyPacks?: string[]; policyPackConfigs?: string[] } = {}): Promise<RunResult> {
-    return this.run("preview", (s, rec, onOutput) => s.preview({ ...o, replace: o.replace?.map((n) => this.urnOf(n)), onEvent: rec.onEvent, onOutput, color: "never", diff: false }));
+    return this.run("preview", ["preview", ...this.replaceFlags(o.replace), ...policyFlags(o)]);
   }
 
   up(o: { replace?: string[]; refresh?: boolean; policyPacks?: string[]; policyPackConfigs?: string[] } = {}): Promise<RunResult> {
-    return this.run("up", (s, rec, onOutput) => s.up({ ...o, replace: o.replace?.map((n) => this.urnOf(n)), onEvent: rec.onEvent, onOutput, color: "never" }));
+    return this.run("up", ["up", "--yes", "--skip-preview", ...this.replaceFlags(o.replace), ...(o.refresh ? ["--refresh"] : []), ...policyFlags(o)]);
   }
 
   refresh(o: { runProgram?: boolean; clearPendingCreates?: boolean; expectNoChanges?: boolean } = {}): Promise<RunResult> {
-    return this.run("refresh", (s, rec, onOutput) => s.refresh({ ...o, onEvent: rec.onEvent, onOutput, color: "never" }));
+    const flags = [o.runProgram && "--run-program", o.clearPendingCreates && "--clear-pending-creates", o.expectNoChanges && "--expect-no-changes"].filter((f): f is string => !!f);
+    return this.run("refresh", ["refresh", "--yes", "--skip-preview", ...flags]);
   }
 
   destroy(o: { runProgram?: boolean } = {}): Promise<RunResult> {
-    return this.run("destroy", (s, rec, onOutput) => s.destroy({ ...o, onEvent: rec.onEvent, onOutput, color: "never" }));
+    return this.run("destroy", ["destroy", "--yes", "--skip-preview", ...(o.runProgram ? ["--run-program"] : [])]);
   }
 
-  private async run(kind: RunResult["kind"], op: (s: Stack, rec: StepRecorder, onOutput: (t: string) => void) => Promise<{ outputs?: OutputMap } | unknown>): Promise<RunResult> {
-    const stack = await this.ready();
-    const rec = new StepRecorder();
-    let output = "";
+  private replaceFlags(names: string[] | undefined): string[] {
+    return (names ?? []).flatMap((n) => ["--replace", this.urnOf(n)]);
+  }
+
+  /**
+   * One command as a user types it, with `--event-log` (the engine's event stream, which the Automation API reads
+   * too) for the steps. Then the state the backend stored.
+   */
+  private async run(kind: RunResult["kind"], args: string[]): Promise<RunResult> {
+    await this.ready();
+    const log = path.join(this.dir, `.events-${randomBytes(4).toString("hex")}.jsonl`);
     const started = Date.now();
-    let error: Error | undefined;
-    try {
-      const r = (await op(stack, rec, (t) => (output += t))) as { outputs?: OutputMap };
-      if (kind === "up" && r.outputs) this.lastOutputs = r.outputs;
-    } catch (e) {
-      // The engine's own error diagnostics (what `pulumi up` prints under Diagnostics); else what the CLI said.
-      const errors = rec.diagnostics.filter((d) => d.severity === "error").map((d) => d.message);
-      error = new Error(errors.length ? errors.join("\n") : ((e as { stderr?: string }).stderr ?? (e as Error).message).trim());
-    }
+    // --event-log is one of the CLI's debug flags, which the Automation API enables the same way.
+    const r = await this.cli([...args, "--event-log", log], { timeoutMs: 600_000, env: { PULUMI_DEBUG_COMMANDS: "true" } });
     const seconds = (Date.now() - started) / 1000;
-    if (kind !== "preview") await this.readState();
-    if (kind === "destroy") this.lastOutputs = {};
-    if (kind !== "preview" && kind !== "destroy") this.lastOutputs = this.stackOutputsFromState() ?? this.lastOutputs;
-    for (const s of rec.steps) if (s.error && this.state.resources.some((r) => r.urn === s.urn && r.initErrors)) s.initFailed = true;
-    const outputs = Object.fromEntries(Object.entries(this.lastOutputs).map(([k, v]) => [k, v.value]));
-    const secretOutputs = Object.entries(this.lastOutputs).filter(([, v]) => v.secret).map(([k]) => k);
-    return { kind, steps: rec.steps, outputs, secretOutputs, error, diagnostics: rec.diagnostics, output, seconds };
-  }
-
-  /** The stack's outputs as the state records them (what a StackReference reads). */
-  private stackOutputsFromState(): OutputMap | undefined {
-    const root = this.state.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    if (!root) return undefined;
-    return Object.fromEntries(Object.entries(root.outputs).map(([k, value]) => [k, { value, secret: root.secretOutputs.includes(k) }]));
+    const rec = new StepRecorder();
+    const events = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
+    fs.rmSync(log, { force: true });
+    for (const line of events.split("\n")) if (line.trim()) rec.onEvent(JSON.parse(line));
+    let error: Error | undefined;
+    if (r.code !== 0) {
+      // The engine's own error diagnostics (what the CLI prints under Diagnostics); else what it printed on stderr.
+      const errors = rec.diagnostics.filter((d) => d.severity === "error").map((d) => d.message);
+      error = new Error(errors.length ? errors.join("\n") : (r.stderr || r.stdout).trim());
+    }
+    if (kind !== "preview") this.readState();
+    for (const s of rec.steps) if (s.error && this.state.resources.some((x) => x.urn === s.urn && x.initErrors)) s.initFailed = true;
+    const root = this.state.resources.find((x) => x.type === "pulumi:pulumi:Stack");
+    const outputs = kind === "destroy" || !root ? {} : root.outputs;
+    const secretOutputs = kind === "destroy" || !root ? [] : root.secretOutputs;
+    return { kind, steps: rec.steps, outputs, secretOutputs, error, diagnostics: rec.diagnostics, output: r.stdout + r.stderr, seconds };
   }
 
   /**
