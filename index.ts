@@ -8,6 +8,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { LocalePipeline } from "./components/locale-pipeline";
 import { LocaleReplica } from "./components/locale-replica";
 import { SpeechAccount, type SpeechResource } from "./components/speech-account";
+import { InputError } from "./components/input-error";
 import { readStackConfig, speechSku } from "./components/stack-config";
 import { TrainingDataStore, type TrainingDataLocation } from "./components/training-data-store";
 
@@ -57,7 +58,7 @@ const replicas = config.copiedLocales.map((l) => {
   const ref = sources.get(l.copyFrom.stack)!;
   const model = ref.getOutput("locales").apply((all: Record<string, { servedModel?: string }> | undefined) => {
     const served = all?.[l.locale]?.servedModel;
-    if (!served) throw new Error(`copyFrom: stack ${l.copyFrom.stack} exports no served model for ${l.locale} (locales.${l.locale}.servedModel); deploy the locale there first.`);
+    if (!served) throw new InputError(`copyFrom: stack ${l.copyFrom.stack} exports no served model for ${l.locale} (locales.${l.locale}.servedModel); deploy the locale there first.`);
     return served;
   });
   return new LocaleReplica(

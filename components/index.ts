@@ -59,6 +59,7 @@ export {
 // One vocabulary and one set of validators (locales, dataset kinds, SKUs, regions, roles).
 export * from "./domain/vocabulary";
 export { ValidationError } from "./domain/validators";
+export { InputError } from "./input-error";
 export * as validators from "./domain/validators";
 export { TRAINING_REGIONS, TRAINING_REGION_SOURCES, trainingRegions, validateTrainingRegion, normalizeRegion, type RegionSource, type RegionCheckOptions } from "./regions";
 export { BuiltInRoles, PRINCIPAL_TYPES, validatePrincipals, type BuiltInRole, type PrincipalType, type Principal } from "./roles";

@@ -8,6 +8,7 @@ import type { DatasetQuota, SpeechConnectionInput, Tuning } from "./custom-speec
 import { adaptsBaseModel, daysLeft, expiresWithin, LOCALE_PIPELINE_TYPE } from "./domain";
 import type { LocaleConfig } from "./stack-config";
 import { findDataset, readManifestSync, type Manifest, type ManifestEntry } from "./training-data/manifest";
+import { InputError } from "./input-error";
 
 export interface LocalePipelineArgs {
   speech: pulumi.Input<SpeechConnectionInput>;
@@ -90,7 +91,7 @@ const sync = (args: string) => `\`npm run sync-data -- ${args}\` (or \`npx custo
 function manifestEntry(locale: string, name: string, file: string, manifests: Map<string, Manifest>) {
   const where = `locales[${locale}].datasets[${name}].manifest`;
   if (!manifests.has(file) && !fs.existsSync(file)) {
-    throw new Error(
+    throw new InputError(
       `${where}: ${file} does not exist (looked for in ${process.cwd()}). The training-data sync writes it: deploy the stack ` +
         `with no locales first (it creates the store), then run ${sync(`--config <datasets.json> --manifest ${file}`)} ` +
         `against that store, then add the locale (README, "Use it against real Azure").`,
@@ -100,7 +101,7 @@ function manifestEntry(locale: string, name: string, file: string, manifests: Ma
     if (!manifests.has(file)) manifests.set(file, readManifestSync(file));
     return findDataset(manifests.get(file)!, name);
   } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}. Sync the dataset first: ${sync(`--config <datasets.json> --manifest ${file}`)}.`);
+    throw new InputError(`${where}: ${(e as Error).message}. Sync the dataset first: ${sync(`--config <datasets.json> --manifest ${file}`)}.`);
   }
 }
 
@@ -119,7 +120,7 @@ function datasetSources(c: LocaleConfig) {
 /** A local dataset file is uploaded as it is; a missing one fails the preview, not the upload. */
 function requireDatasetFile(locale: string, name: string, kind: string, file: string) {
   if (fs.existsSync(file)) return;
-  throw new Error(
+  throw new InputError(
     `locales[${locale}].datasets[${name}].file: ${file} does not exist (looked for in ${process.cwd()}). \`file\` names a ` +
       `package you make: a flat zip of the dataset folder; ${sync(`--dataset <folder> --kind ${kind} --locale ${locale} --validate-only`)} ` +
       `checks the folder first. Or sync the folder to the store and name the sync's \`manifest\` instead.`,
@@ -172,7 +173,7 @@ export class LocalePipeline extends pulumi.ComponentResource {
     }
     const dataset = (n: string, what: string): Dataset => {
       const ds = this.datasets[n];
-      if (!ds) throw new Error(`LocalePipeline ${name}: ${what} names dataset "${n}", which is not in datasets (${Object.keys(this.datasets).join(", ")})`);
+      if (!ds) throw new InputError(`LocalePipeline ${name}: ${what} names dataset "${n}", which is not in datasets (${Object.keys(this.datasets).join(", ")})`);
       return ds;
     };
     const training = c.training.datasets.map((n) => dataset(n, "training.datasets"));

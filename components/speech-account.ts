@@ -8,6 +8,7 @@ import { ACCOUNT_ROLE_TAG, F0_WARNING, SPEECH_SKUS, ensure, ensureEach, ensureOn
 import { defaultSubdomainName } from "./naming";
 import { normalizeRegion, validateTrainingRegion } from "./regions";
 import { assignRole, Principal, validatePrincipals } from "./roles";
+import { checkedInput, InputError } from "./input-error";
 
 export { SPEECH_SKUS, F0_WARNING, type SpeechSku };
 export const PUBLIC_NETWORK_ACCESS = ["Enabled", "Disabled"] as const;
@@ -122,7 +123,7 @@ export function speechAccountSettings(name: string, args: SpeechAccountArgs): Sp
   const accountName = ensure<string>("accountName", args.accountName ?? defaultSubdomainName(name), subdomain);
   const bringYourOwnStorage = args.bringYourOwnStorage ?? false;
   if (bringYourOwnStorage && !args.trainingDataStore) {
-    throw new Error("bringYourOwnStorage needs trainingDataStore: the storage account the Speech resource will use.");
+    throw new InputError("bringYourOwnStorage needs trainingDataStore: the storage account the Speech resource will use.");
   }
   let networkAcls: NetworkAcls | undefined;
   if (args.networkAcls) {
@@ -151,7 +152,7 @@ export function speechAccountSettings(name: string, args: SpeechAccountArgs): Sp
 export function checkedRegion(location: pulumi.Input<string>, args: { inferenceOnly?: boolean; additionalTrainingRegions?: string[] }, property: string) {
   const options = { inferenceOnly: args.inferenceOnly, additionalTrainingRegions: args.additionalTrainingRegions, property };
   if (typeof location === "string") return pulumi.output(validateTrainingRegion(location, options));
-  return pulumi.output(location).apply((l) => validateTrainingRegion(l, options));
+  return pulumi.output(location).apply((l) => checkedInput(() => validateTrainingRegion(l, options)));
 }
 
 export class SpeechAccount extends pulumi.ComponentResource implements SpeechResource {
@@ -170,10 +171,12 @@ export class SpeechAccount extends pulumi.ComponentResource implements SpeechRes
    * created. Its role assignments and network rules stay with its owner.
    */
   public static existing(args: ExistingSpeechAccountArgs): SpeechResource {
-    ensure("existing.endpoint", args.endpoint, httpsOrLoopbackUrl("https://<subdomain>.cognitiveservices.azure.com"));
-    ensure("existing.resourceId", args.resourceId, speechResourceId);
-    if (args.principalId !== undefined) validatePrincipals([{ principalId: args.principalId }], "existing.principalId");
-    const region = validateTrainingRegion(args.region, { ...args, property: "existing.region" });
+    const region = checkedInput(() => {
+      ensure("existing.endpoint", args.endpoint, httpsOrLoopbackUrl("https://<subdomain>.cognitiveservices.azure.com"));
+      ensure("existing.resourceId", args.resourceId, speechResourceId);
+      if (args.principalId !== undefined) validatePrincipals([{ principalId: args.principalId }], "existing.principalId");
+      return validateTrainingRegion(args.region, { ...args, property: "existing.region" });
+    });
     return {
       endpoint: pulumi.output(args.endpoint.replace(/\/+$/, "")),
       region: pulumi.output(region),
@@ -187,8 +190,8 @@ export class SpeechAccount extends pulumi.ComponentResource implements SpeechRes
 
   constructor(name: string, args: SpeechAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything, so bad input fails the preview with nothing half-declared.
-    const settings = speechAccountSettings(name, args);
-    const location = checkedRegion(args.location, args, "location");
+    const settings = checkedInput(() => speechAccountSettings(name, args));
+    const location = checkedInput(() => checkedRegion(args.location, args, "location"));
     super("customspeech:index:SpeechAccount", name, {}, opts);
     if (settings.sku === "F0") pulumi.log.warn(F0_WARNING, this);
     this.sku = settings.sku;

@@ -34,6 +34,7 @@ import {
 import type { Principal } from "./roles";
 import type { ExistingSpeechAccountArgs, NetworkAcls, SpeechAccountArgs } from "./speech-account";
 import { validateTrainingRegion } from "./regions";
+import { InputError } from "./input-error";
 import type { DataLifecycle, ExistingTrainingDataStoreArgs, TrainingDataStoreArgs } from "./training-data-store";
 
 export type { DatasetKind };
@@ -135,7 +136,8 @@ export interface ConfigReader {
   getSecret(key: string): pulumi.Output<string> | undefined;
 }
 
-class ConfigError extends Error {
+/** A RunError (through InputError): the CLI prints the message alone, without a stack trace. */
+class ConfigError extends InputError {
   constructor(key: string, message: string) {
     super(`Stack config "${key}": ${message}`);
   }

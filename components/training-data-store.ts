@@ -23,6 +23,7 @@ import {
 } from "./domain";
 import { defaultStorageAccountName } from "./naming";
 import { assignRole, Principal, validatePrincipals } from "./roles";
+import { checkedInput, InputError } from "./input-error";
 
 export { CONTAINER_KINDS, DEFAULT_CONTAINERS, type ContainerKind };
 export type ContainerNames = ContainerLayout;
@@ -96,10 +97,10 @@ export function trainingDataStoreSettings(name: string, args: TrainingDataStoreA
     const cool = days(l.tierToCoolAfterDays, "lifecycle.tierToCoolAfterDays") ?? 30;
     const del = days(l.deleteAfterDays, "lifecycle.deleteAfterDays") ?? 0;
     if (del > 0 && cool > 0 && del <= cool) {
-      throw new Error(`lifecycle.deleteAfterDays (${del}) must be greater than lifecycle.tierToCoolAfterDays (${cool}).`);
+      throw new InputError(`lifecycle.deleteAfterDays (${del}) must be greater than lifecycle.tierToCoolAfterDays (${cool}).`);
     }
     const kinds = (l.containers ?? [...CONTAINER_KINDS]).map((k, i) => ensureOneOf(`lifecycle.containers[${i}]`, k, CONTAINER_KINDS));
-    if (kinds.length === 0) throw new Error(`lifecycle.containers must name at least one of: ${CONTAINER_KINDS.join(", ")} (or set lifecycle to false).`);
+    if (kinds.length === 0) throw new InputError(`lifecycle.containers must name at least one of: ${CONTAINER_KINDS.join(", ")} (or set lifecycle to false).`);
     lifecycle = cool > 0 || del > 0 ? { tierToCoolAfterDays: cool, deleteAfterDays: del, containers: kinds } : undefined;
   }
   return {
@@ -161,7 +162,7 @@ export class TrainingDataStore extends pulumi.ComponentResource {
   public readonly storageAccount: storage.StorageAccount;
 
   constructor(name: string, args: TrainingDataStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    const settings = trainingDataStoreSettings(name, args);
+    const settings = checkedInput(() => trainingDataStoreSettings(name, args));
     super("customspeech:index:TrainingDataStore", name, {}, opts);
     const child = { parent: this };
 

@@ -98,6 +98,16 @@ export abstract class SpeechResource extends pulumi.dynamic.Resource {
     for (const k of secrets) if (args[k] !== undefined) props[k] = pulumi.secret(args[k] as pulumi.Input<unknown>);
     const keyed = connections.filter((k) => args[k] !== undefined && mayCarryKey(args[k] as pulumi.Input<SpeechConnectionInput>));
     const secretOpts: pulumi.CustomResourceOptions = { additionalSecretOutputs: [...keyed, ...secrets] };
-    super(thinProvider(spec.kind), name, props, pulumi.mergeOptions(opts, secretOpts), RESOURCE_MODULE, spec.kind);
+    // Pulumi's SDK takes a stack trace for each promise it makes (several per property), for its promise-leak
+    // report; under ts-node each one is source-mapped frame by frame, which was most of a preview's program time.
+    // Without frames while the resource registers: Pulumi's own source position (taken with the limit it sets
+    // itself) is unchanged, and the leak report still names each promise.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(thinProvider(spec.kind), name, props, pulumi.mergeOptions(opts, secretOpts), RESOURCE_MODULE, spec.kind);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }

@@ -85,8 +85,9 @@ function byResource(steps: PreviewStep[]): Step[] {
       op: prev?.op === "replace" ? "replace" : op,
       oldState: prev?.oldState ?? s.oldState,
       newState: s.newState ?? prev?.newState,
-      replaceReasons: [...new Set([...(prev?.replaceReasons ?? []), ...(s.replaceReasons ?? [])])],
-      diffReasons: [...new Set([...(prev?.diffReasons ?? []), ...(s.diffReasons ?? [])])],
+      // Sorted: the engine lists them in no fixed order.
+      replaceReasons: [...new Set([...(prev?.replaceReasons ?? []), ...(s.replaceReasons ?? [])])].sort(),
+      diffReasons: [...new Set([...(prev?.diffReasons ?? []), ...(s.diffReasons ?? [])])].sort(),
       kind: kindOf(s.newState?.type ?? s.oldState?.type),
       name: nameOf(s.urn),
     };
@@ -135,10 +136,12 @@ export function summarize(preview: PreviewDigest, o: SummaryOptions = {}): strin
   const stack = stackOf(steps[0]?.urn ?? preview.diagnostics?.find((d) => d.urn)?.urn ?? "");
   const title = `### Custom Speech preview${stack ? `: \`${stack}\`` : ""}`;
   const diagnostics = preview.diagnostics ?? [];
-  const errors = [...new Set(diagnostics.filter((d) => d.severity === "error" && d.message).map((d) => d.message!.trim()))];
+  // The CLI puts the severity in front of the message ("error: ..."); the summary's headings say it already.
+  const text = (m: string) => m.trim().replace(/^(error|warning): /, "");
+  const errors = [...new Set(diagnostics.filter((d) => d.severity === "error" && d.message).map((d) => text(d.message!)))];
   // A failed preview says so first: what it shows is not what merging would do.
   const failed = errors.length ? ["**The preview failed**; what follows is incomplete.", "", ...errors.map((m) => `- ${m.split("\n")[0]}`), ""] : [];
-  const warnings = [...new Set(diagnostics.filter((d) => d.severity === "warning" && d.message).map((d) => d.message!.trim()))];
+  const warnings = [...new Set(diagnostics.filter((d) => d.severity === "warning" && d.message).map((d) => text(d.message!)))];
   const changed = speech.filter(changes);
   const expiring = expiry(speech, warnDays, now);
   if (!changed.length && !expiring.length && !failed.length) return `${title}\n\nNo Custom Speech change.${warnings.length ? `\n\n${warnings.map((w) => `- ⚠️ ${w}`).join("\n")}` : ""}\n`;
@@ -179,6 +182,7 @@ export function summarize(preview: PreviewDigest, o: SummaryOptions = {}): strin
     out.push("");
   }
 
+  const regated = (l: string) => changed.some((g) => g.kind === "Evaluation" && g.op === "update" && locale(g) === l && THRESHOLDS.some((k) => props(g.oldState)[k] !== props(g.newState)[k]));
   const endpoints = changed.filter((s) => s.kind === "Endpoint");
   if (endpoints.length) {
     out.push("**Endpoints**", "");
@@ -188,7 +192,11 @@ export function summarize(preview: PreviewDigest, o: SummaryOptions = {}): strin
       if (e.op === "delete") out.push(`- **\`${e.name}\` (${locale(e)}) is deleted: applications using endpoint ${shown(e.oldState?.id)} stop working (an outage).**`);
       else if (e.op === "replace") out.push(`- **\`${e.name}\` (${locale(e)}) is replaced (${(e.replaceReasons ?? []).join(", ")}): a new endpoint id and URL, and the old endpoint is deleted (an outage for applications using it).**`);
       else if (e.op === "create") out.push(`- \`${e.name}\` (${locale(e)}) is created, serving ${shown(after)}.`);
-      else if (swaps(e)) out.push(`- \`${e.name}\` (${locale(e)}) swaps in place (same id and URL): ${shown(before)} → ${shown(after)}${after === UNKNOWN ? " (the model that passes the gate)" : ""}.`);
+      else if (swaps(e) && after === UNKNOWN && !retrains.some((m) => locale(m) === locale(e)) && regated(locale(e))) {
+        // A dynamic resource's outputs are unknown in a preview of its update, so the gate decided again leaves the
+        // model open although nothing was trained: the swap happens only if the new thresholds pick another model.
+        out.push(`- \`${e.name}\` (${locale(e)}) may swap in place (same id and URL): ${shown(before)} → the model the gate passes on its new thresholds (known after the deployment); nothing changes if that is ${shown(before)}.`);
+      } else if (swaps(e)) out.push(`- \`${e.name}\` (${locale(e)}) swaps in place (same id and URL): ${shown(before)} → ${shown(after)}${after === UNKNOWN && retrains.some((m) => locale(m) === locale(e)) ? " (the model that passes the gate)" : ""}.`);
       else out.push(`- \`${e.name}\` (${locale(e)}) is updated in place (${changedKeys(e).join(", ") || "settings"}).`);
     }
     out.push("");
@@ -224,8 +232,9 @@ export function summarize(preview: PreviewDigest, o: SummaryOptions = {}): strin
   const counts = Object.entries(rest.reduce<Record<string, number>>((n, s) => ({ ...n, [s.op]: (n[s.op] ?? 0) + 1 }), {}))
     .map(([op, n]) => `${n} to ${op}`)
     .join(", ");
-  out.push(`Everything else: ${counts || "no other change"}; ${unchanged} unchanged.`);
-  return `${out.join("\n")}\n`;
+  // A failed preview planned nothing past its error: its counts would read as "nothing changes".
+  if (!failed.length || counts) out.push(`Everything else: ${counts || "no other change"}; ${unchanged} unchanged.`);
+  return `${out.join("\n").trimEnd()}\n`;
 }
 
 /** Served models and base models whose dates fall inside the window, from the states the preview shows. */

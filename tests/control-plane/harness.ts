@@ -1,6 +1,11 @@
 /**
  * Test support for the control plane: Pulumi mocks that behave like Azure Resource Manager for the few outputs
  * the components read (ids, names, identity principal id, endpoints, keys), and loaders for the stack files.
+ *
+ * Why mocks and not the engine: the control plane is azure-native resources, and the azure-native provider plugin
+ * cannot be installed where the suite runs (no network beyond the npm, Debian and Go registries). Everything the
+ * engine can run (the Custom Speech resources, the sandbox, the shipped stack files up to their first azure-native
+ * resource) runs on it in tests/deployments; these tests cover only the azure-native graph and its arguments.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

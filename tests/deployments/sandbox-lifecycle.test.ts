@@ -3,6 +3,9 @@
 // with `pulumi stack import`, protected endpoints (prod's `protectEndpoints`: a retrain still swaps, destroy is
 // refused), and `destroy`. Scenarios 1, 2, 8 and 9 of the deployments-across-runs issue. One deployed stack for all:
 // each test starts from the state the last one left.
+import * as fs from "fs";
+import * as path from "path";
+import { main as previewSummary } from "../../scripts/preview-summary";
 import { entitiesOf, live, opsOf, requestsSince, sandboxStack, type SandboxStack } from "../support/sandbox-stack";
 
 jest.setTimeout(180_000); // each test is one or more runs of the real Pulumi CLI
@@ -61,10 +64,26 @@ describe("sandbox stack across runs", () => {
       "speech-en-us-project": "same",
     });
     // The blob name carries the content hash, so the URL changes with the hash.
-    expect(p.steps.find((x) => x.name === "speech-en-us-product-names")?.replaces).toEqual(["contentUrl", "contentHash"]);
+    expect(p.steps.find((x) => x.name === "speech-en-us-product-names")?.replaces?.sort()).toEqual(["contentHash", "contentUrl"]);
     expect(p.steps.find((x) => x.name === "speech-en-us-model")?.replaces).toEqual(["datasets"]);
     // Neither the program nor the providers' Check and Diff call the Speech API in a preview.
     expect(requestsSince(s.emu, mark)).toEqual([]);
+  });
+
+  test("`pulumi preview --json` into `npm run preview-summary`: the retrain, its data, the swap and the gate; the engine's counts", async () => {
+    const preview = await s.stack.cli(["preview", "--json"]);
+    expect(preview.code).toBe(0);
+    const [json, md] = [path.join(s.dir, "preview.json"), path.join(s.dir, "summary.md")];
+    fs.writeFileSync(json, preview.stdout);
+    expect(await previewSummary(["--in", json, "--manifest", path.join(s.dir, "training-data.sandbox.manifest.json"), "--out", md])).toBe(0);
+    const summary = fs.readFileSync(md, "utf8");
+    expect(summary).toContain("- en-US: `speech-en-us-model` trains (changed: datasets).");
+    expect(summary).toMatch(/dataset `product-names` \(Language\): new content \(contentHash, contentUrl\)/);
+    expect(summary).toMatch(/`speech-en-us-endpoint` \(en-US\) swaps in place \(same id and URL\): `models\/[0-9a-f-]{36}` → \(known after the deployment\)/);
+    expect(summary).toContain("`speech-en-us-evaluation` (en-US) runs: WER at most 10 %, at least 2 points better than the baseline");
+    // Unchanged without --show-sames (the engine lists them only in changeSummary): the component, the project and
+    // the two datasets whose data did not change.
+    expect(summary).toContain("Everything else: no other change; 4 unchanged.");
   });
 
   test("up retrains, gates, swaps the endpoint in place and deletes the old model and dataset at the end", async () => {

@@ -1,15 +1,21 @@
-// The pull-request summary of `pulumi preview --json` (fixtures in the CLI's documented shape, pkg/display/json.go
-// PreviewDigest, with secrets as "[secret]" and unknowns as the engine's placeholder; dynamic resources carry no
-// diffReasons or detailedDiff, as the dynamic-provider server reports none), and the expiry report.
+// The pull-request summary of `pulumi preview --json`. The fixtures are what the Pulumi CLI printed for the sandbox
+// stack at each step (recorded by record-fixtures.ts in this folder): secrets as "[secret]", unknowns as the
+// engine's placeholder, dynamic resources with no diffReasons or detailedDiff. Ids and dates are read from them.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { expiryReport, summarize, type PreviewDigest } from "../../components/preview-summary";
+import { UNKNOWN, expiryReport, shown, summarize, type PreviewDigest } from "../../components/preview-summary";
 import { main as previewSummary } from "../../scripts/preview-summary";
 import { main as expiryReportCli } from "../../scripts/expiry-report";
 
+const DAY = 86_400_000;
 const NOW = Date.parse("2026-12-01T00:00:00Z");
 const fixture = (name: string): PreviewDigest => JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", `${name}.json`), "utf8"));
+/** A resource's state before the step, from a fixture. */
+const before = (digest: PreviewDigest, name: string) => {
+  const step = digest.steps!.find((s) => s.urn.endsWith(`::${name}`) && s.oldState);
+  return { ...step!.oldState!.outputs, ...step!.oldState!.inputs };
+};
 const manifest = {
   version: 1 as const,
   datasets: [{ name: "product-names", kind: "Language" as const, locale: "en-US", blobUrl: "https://a.blob.core.windows.net/c/p.zip", contentHash: "sha256:bbb", sizeBytes: 10, audioDurationMs: 0, fileCount: 1 },
@@ -18,37 +24,36 @@ const manifest = {
 
 describe("preview summary", () => {
   it("a retrain with changed data: the model, the changed dataset, the estimate, the charge, the swap and the gate", () => {
-    const md = summarize(fixture("retrain-changed-data"), { now: NOW, manifests: [manifest] });
+    const digest = fixture("retrain-changed-data");
+    const md = summarize(digest, { now: NOW, manifests: [manifest] });
     expect(md).toContain("**Retrains**");
     expect(md).toContain("- en-US: `speech-en-us-model` trains (changed: datasets).");
     expect(md).toContain("  - dataset `product-names` (Language): new content (contentHash, contentUrl)");
     expect(md).toContain("estimated training time: about 1 h");
     expect(md).toContain("charged (`chargeForAdaptation`)");
-    expect(md).toContain("`speech-en-us-endpoint` (en-US) swaps in place (same id and URL): `models/11111111-1111-4111-8111-111111111111` → (known after the deployment) (the model that passes the gate)");
-    expect(md).toContain("`speech-en-us-evaluation` (en-US) runs: WER at most 12 %, at least 1 points better than the baseline; baseline: what `speech-en-us-endpoint` serves");
-    // The dataset is told once, under its retrain; the storage account is the one unchanged resource.
-    expect(md).toContain("Everything else: no other change; 1 unchanged.");
-    // Secrets stay secrets: nothing of a SAS URL or key is in the text.
-    expect(md).not.toMatch(/sig=|\[secret\]/);
+    expect(md).toContain(`\`speech-en-us-endpoint\` (en-US) swaps in place (same id and URL): ${shown(before(digest, "speech-en-us-endpoint").model)} → (known after the deployment) (the model that passes the gate)`);
+    expect(md).toContain("`speech-en-us-evaluation` (en-US) runs: WER at most 10 %, at least 2 points better than the baseline; baseline: what `speech-en-us-endpoint` serves");
+    // The dataset is told once, under its retrain; the component, the project and the two other datasets are the
+    // unchanged ones (the engine counts the stack too).
+    expect(digest.changeSummary).toEqual({ same: 5, replace: 3, update: 1 });
+    expect(md).toContain("Everything else: no other change; 4 unchanged.");
+    // Secrets stay secrets: the preview shows the key and the data's URL as "[secret]", the summary not at all.
+    expect(JSON.stringify(digest)).toContain('"[secret]"');
+    expect(md).not.toMatch(/sig=|\[secret\]|\(secret\)/);
   });
 
   it("reads the same with or without --show-replacement-steps (one replace step per resource)", () => {
-    const digest = fixture("retrain-changed-data");
-    const plain = { ...digest, steps: digest.steps!.filter((s) => s.op !== "create-replacement" && s.op !== "delete-replaced") };
-    expect(summarize(plain, { now: NOW, manifests: [manifest] })).toBe(summarize(digest, { now: NOW, manifests: [manifest] }));
+    const steps = fixture("retrain-changed-data-replacement-steps");
+    expect(steps.steps!.map((s) => s.op)).toEqual(expect.arrayContaining(["create-replacement", "delete-replaced"]));
+    expect(summarize(steps, { now: NOW, manifests: [manifest] })).toBe(summarize(fixture("retrain-changed-data"), { now: NOW, manifests: [manifest] }));
   });
 
-  it("a failed preview says so first, with the error; the program's warnings are listed", () => {
-    const digest = fixture("no-speech-change");
-    digest.diagnostics = [
-      { urn: "urn:pulumi:prod::custom-speech::pulumi:pulumi:Stack::custom-speech-prod", message: "Stack config \"locales\": locales[0].evalution is not a setting\nmore", severity: "error" },
-      { urn: "urn:pulumi:prod::custom-speech::customspeech:index:LocalePipeline::speech-en-us", message: "en-US: the base model can be trained on only until 2027-01-01 (31 days); move to a newer base model.", severity: "warning" },
-    ];
-    const md = summarize(digest, { now: NOW });
-    expect(md).toContain("**The preview failed**; what follows is incomplete.");
-    expect(md).toContain('- Stack config "locales": locales[0].evalution is not a setting');
-    expect(md).not.toContain("No Custom Speech change.");
-    expect(md).toContain("**Warnings**\n\n- en-US: the base model can be trained on only until 2027-01-01");
+  it("a failed preview says so first, with the program's error alone, and no counts", () => {
+    const md = summarize(fixture("failed-config"), { now: NOW });
+    expect(md).toBe(
+      "### Custom Speech preview: `sandbox`\n\n**The preview failed**; what follows is incomplete.\n\n" +
+        '- Stack config "locales": locales[0] has an unknown key "evalution"; allowed keys: locale, displayName, datasets, baseModel, training, evaluation, endpoint, expiryWarningDays, copyFrom.\n',
+    );
   });
 
   it("audio hours come from the sync manifest and drive the estimate", () => {
@@ -59,42 +64,51 @@ describe("preview summary", () => {
     expect(md).toContain("about 3 h for 12.0 h of audio");
   });
 
-  it("a gate threshold change only: decided again on the existing results, no retrain, no swap", () => {
-    const md = summarize(fixture("gate-threshold-only"), { now: NOW });
-    expect(md).toContain("`speech-en-us-evaluation` (en-US): the gate is decided again on the existing results with WER at most 10 %");
+  it("a gate threshold change only: decided again on the existing results, no retrain; the endpoint may swap", () => {
+    const digest = fixture("gate-threshold-only");
+    const md = summarize(digest, { now: NOW });
+    expect(md).toContain("`speech-en-us-evaluation` (en-US): the gate is decided again on the existing results with WER at most 12 %");
     expect(md).not.toContain("**Retrains**");
-    expect(md).not.toContain("**Endpoints**");
+    // The engine plans the endpoint as an update: the evaluation's outputs are unknown in a preview of its update.
+    const served = shown(before(digest, "speech-en-us-endpoint").model);
+    expect(digest.steps!.find((s) => s.urn.endsWith("::speech-en-us-endpoint"))?.newState?.inputs?.model).toBe(UNKNOWN);
+    expect(md).toContain(`\`speech-en-us-endpoint\` (en-US) may swap in place (same id and URL): ${served} → the model the gate passes on its new thresholds (known after the deployment); nothing changes if that is ${served}.`);
   });
 
-  it("an endpoint swap names the model before and after", () => {
-    const md = summarize(fixture("endpoint-swap"), { now: NOW });
-    expect(md).toContain("swaps in place (same id and URL): `models/00000000-1111-4111-8111-111111111111` → `models/11111111-1111-4111-8111-111111111111`.");
+  it("a removed locale: its endpoint's delete is an outage, in bold; the rest is counted", () => {
+    const digest = fixture("locale-removed");
+    const md = summarize(digest, { now: NOW });
+    const id = digest.steps!.find((s) => s.urn.endsWith("::speech-en-us-endpoint"))!.oldState!.id;
+    expect(md).toContain(`- **\`speech-en-us-endpoint\` (en-US) is deleted: applications using endpoint \`${id}\` stop working (an outage).**`);
+    expect(md).toContain("Everything else: 6 to delete; 0 unchanged.");
   });
 
-  it("an endpoint delete is an outage, in bold", () => {
-    const md = summarize(fixture("endpoint-delete"), { now: NOW });
-    expect(md).toContain("- **`speech-de-de-endpoint` (de-DE) is deleted: applications using endpoint `e1111111-1111-4111-8111-111111111111` stop working (an outage).**");
-    expect(md).toContain("Everything else: 1 to delete; 1 unchanged.");
-  });
-
-  it("expiry inside the window: the served model and the base model, with days left", () => {
-    const md = summarize(fixture("expiry-warnings"), { now: NOW, warnDays: 60 });
+  it("expiry inside the window: the base model's training deadline, with days left, and the program's warning", () => {
+    const digest = fixture("expiry-warnings");
+    const deadline: string = before(digest, "speech-en-us-model").baseModelAdaptationExpiry;
+    const now = Date.parse(deadline) - 40 * DAY;
+    const md = summarize(digest, { now, warnDays: 60 });
     expect(md).toContain("**Expiry**");
-    expect(md).toContain("en-US: `speech-en-us-model` stops transcribing on 2027-01-10 (40 days)");
-    expect(md).toContain("the base model of `speech-en-us-model` can be trained on only until 2026-12-20 (19 days)");
-    expect(summarize(fixture("expiry-warnings"), { now: NOW, warnDays: 10 })).toContain("No Custom Speech change.");
+    expect(md).toContain(`en-US: the base model of \`speech-en-us-model\` can be trained on only until ${deadline.slice(0, 10)} (40 days)`);
+    // The program's own warning (its window, set to 60 days for this stack), as the CLI reported it.
+    expect(md).toMatch(new RegExp(`\\*\\*Warnings\\*\\*\\n\\n- en-US: the base model can be trained on only until ${deadline.slice(0, 10)} \\(\\d+ days\\); move to a newer base model\\.`));
+    expect(summarize(digest, { now, warnDays: 10 })).not.toContain("**Expiry**");
   });
 
-  it("a preview with no Custom Speech change says so in one line", () => {
-    expect(summarize(fixture("no-speech-change"), { now: NOW })).toBe("### Custom Speech preview: `prod`\n\nNo Custom Speech change.\n");
+  it("a preview with no Custom Speech change says so in one line, with or without --show-sames", () => {
+    for (const name of ["no-speech-change", "no-speech-change-show-sames"]) {
+      expect(summarize(fixture(name), { now: NOW })).toBe("### Custom Speech preview: `sandbox`\n\nNo Custom Speech change.\n");
+    }
   });
 
   it("a new stack's preview: unknowns read as 'known after the deployment', creates listed", () => {
     const md = summarize(fixture("new-stack-unknowns"), { now: NOW });
     expect(md).toContain("- en-US: `speech-en-us-model` trains (new model).");
+    for (const d of ["product-names` (Language)", "callcenter-train` (Acoustic)", "callcenter-test` (Acoustic)"]) expect(md).toContain(`  - dataset \`${d}: new`);
     expect(md).toContain("`speech-en-us-endpoint` (en-US) is created, serving (known after the deployment).");
     expect(md).toContain("baseline: what `speech-en-us-endpoint` serves when it runs (else (known after the deployment))");
-    expect(md).not.toContain("04da6b54");
+    expect(md).toContain("Everything else: 1 to create; 0 unchanged.");
+    expect(md).not.toContain(UNKNOWN);
   });
 });
 
@@ -102,7 +116,7 @@ describe("npm run preview-summary", () => {
   it("writes the Markdown to --out, reading text before the JSON as a failed preview prints it", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "summary-"));
     const input = path.join(dir, "preview.json");
-    fs.writeFileSync(input, `warning: something\n${fs.readFileSync(path.join(__dirname, "fixtures", "endpoint-delete.json"), "utf8")}`);
+    fs.writeFileSync(input, `warning: something\n${fs.readFileSync(path.join(__dirname, "fixtures", "locale-removed.json"), "utf8")}`);
     const out = path.join(dir, "summary.md");
     expect(await previewSummary(["--in", input, "--out", out])).toBe(0);
     expect(fs.readFileSync(out, "utf8")).toContain("an outage");

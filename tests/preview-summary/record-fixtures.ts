@@ -12,8 +12,10 @@ const DIR = path.join(__dirname, "fixtures");
 const DAY = 86_400_000;
 
 async function record(stack: EngineStack, name: string, flags: string[] = ["--show-sames"]): Promise<void> {
+  await stack.init();
   const r = await stack.cli(["preview", "--json", ...flags]);
-  if (!r.stdout.trim().startsWith("{")) throw new Error(`${name}: pulumi preview --json printed no JSON (exit ${r.code}): ${r.stderr}`);
+  // A failed preview prints its JSON too (with the error among the diagnostics) and exits non-zero.
+  if (!r.stdout.includes("{")) throw new Error(`${name}: pulumi preview --json printed no JSON (exit ${r.code}): ${r.stderr}`);
   fs.writeFileSync(path.join(DIR, `${name}.json`), r.stdout);
   process.stderr.write(`recorded ${name} (exit ${r.code})\n`);
 }
@@ -38,10 +40,15 @@ async function main(): Promise<void> {
     s.stack.setConfig("locales", [locale]);
     await s.changeData("product-names", "contoso turbo max pro");
     await record(s.stack, "retrain-changed-data");
+    await record(s.stack, "retrain-changed-data-replacement-steps", ["--show-sames", "--show-replacement-steps"]);
+    s.stack.setConfig("locales", [{ ...locale, evalution: locale.evaluation }]);
+    await record(s.stack, "failed-config");
+    s.stack.setConfig("locales", [locale]);
     s.emu.setScenario({ customModelWordErrorRate: 5.5 });
     await up(s);
-    s.stack.setConfig("locales", [{ ...locale, endpoint: undefined }]);
-    await record(s.stack, "endpoint-delete");
+    // A locale's endpoint goes only with the locale (every trained locale has one).
+    s.stack.setConfig("locales", []);
+    await record(s.stack, "locale-removed");
   } finally {
     await s.stop();
   }
@@ -49,7 +56,8 @@ async function main(): Promise<void> {
   // with at least 30 left), so the preview's expiry section names it.
   let epoch = Date.now() - 365 * DAY;
   while ((adaptationDeadline(Math.floor((epoch - 20 * DAY) / DAY) * DAY) - Date.now()) / DAY > 45) epoch -= DAY;
-  const old = await sandboxStack({ catalogueEpoch: epoch });
+  // The program warns inside the locale's window (60 days here, over the sandbox's 30): the warning is in the JSON.
+  const old = await sandboxStack({ catalogueEpoch: epoch, config: { locales: [{ ...locale, expiryWarningDays: 60 }] } });
   try {
     await up(old);
     await record(old.stack, "expiry-warnings");

@@ -180,8 +180,16 @@ export class EngineStack {
     return this.stack;
   }
 
-  /** A CLI command in the project folder, as a user types it (`--stack` added). */
-  async cli(args: string[], o: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+  /** Creates the stack if need be and writes its config (what every operation below does first). */
+  async init(): Promise<void> {
+    await this.ready();
+  }
+
+  /**
+   * A CLI command in the project folder, as a user types it (`--stack` added). The stack file is left as it is: call
+   * init() (or an operation) first for the config set on this object.
+   */
+  cli(args: string[], o: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
     const end = args.indexOf("--");
     const [flags, rest] = end < 0 ? [args, []] : [args.slice(0, end), args.slice(end)];
     return runCli(this.backend, this.dir, [...flags, "--stack", this.name, "--non-interactive", ...rest], o);
@@ -217,7 +225,7 @@ export class EngineStack {
    * without a CLI run). Secret values stay encrypted, listed in `secretOutputs`.
    */
   readState(): StackState {
-    const file = path.join(this.backend.stateDir, ".pulumi", "stacks", this.project, `${this.name}.json`);
+    const file = this.checkpointFile;
     const checkpoint = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as { checkpoint?: { latest?: unknown } }) : {};
     this.state = parseState(JSON.stringify({ deployment: checkpoint.checkpoint?.latest ?? {} }));
     return this.state;
@@ -228,9 +236,14 @@ export class EngineStack {
     return this.state.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
   }
 
-  /** Size of the exported state, as the backend stores it. */
-  async stateBytes(): Promise<number> {
-    return Buffer.byteLength(await this.exportState());
+  /** The file backend's checkpoint of this stack. */
+  get checkpointFile(): string {
+    return path.join(this.backend.stateDir, ".pulumi", "stacks", this.project, `${this.name}.json`);
+  }
+
+  /** Size of the state as the backend stores it (the checkpoint file). */
+  stateBytes(): number {
+    return fs.statSync(this.checkpointFile).size;
   }
 
   /**
