@@ -5,6 +5,7 @@
 // each test starts from the state the last one left.
 import * as fs from "fs";
 import * as path from "path";
+import { main as expiryReport } from "../../scripts/expiry-report";
 import { main as previewSummary } from "../../scripts/preview-summary";
 import { entitiesOf, live, opsOf, requestsSince, sandboxStack, type SandboxStack } from "../support/sandbox-stack";
 
@@ -46,6 +47,17 @@ describe("sandbox stack across runs", () => {
     expect(r.error).toBeUndefined();
     expect(new Set(Object.values(opsOf(r)))).toEqual(new Set(["same"]));
     expect(requestsSince(s.emu, mark, { writes: true })).toEqual([]);
+  });
+
+  test("`pulumi stack export` into `npm run expiry-report`: the endpoint serves the stack's model, far from its expiry", async () => {
+    const exported = path.join(s.dir, "state.json");
+    fs.writeFileSync(exported, await s.stack.exportState());
+    const report = path.join(s.dir, "expiry.md");
+    expect(await expiryReport(["--in", exported, "--out", report])).toBe(0);
+    expect(fs.readFileSync(report, "utf8")).toMatch(/- `speech-en-us-endpoint` \(en-US\) serves `speech-en-us-model`, which transcribes until \d{4}-\d{2}-\d{2} \(\d+ days\)\./);
+    // A window wider than the model's life: the same export makes the job fail, naming it.
+    expect(await expiryReport(["--in", exported, "--out", report, "--warn-days", "36500"])).toBe(1);
+    expect(fs.readFileSync(report, "utf8")).toContain("1 served model(s) expire inside the window.");
   });
 
   test("new training data: the preview shows the retrain and the swap, and calls nothing that writes", async () => {
