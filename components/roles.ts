@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { ValidationError, ensure, ensureOneOf, uuid } from "./domain";
-import { InputError } from "./input-error";
+import { checkedInput } from "./input-error";
 
 /** Built-in role definition GUIDs (learn.microsoft.com role-based-access-control/built-in-roles). */
 export const BuiltInRoles = {
@@ -50,7 +50,7 @@ export function validatePrincipals(principals: readonly Principal[] | undefined,
  */
 export function roleDefinitionId(scope: string, role: BuiltInRole): string {
   const match = /^\/subscriptions\/([^/]+)/i.exec(scope);
-  if (!match) throw new InputError(`scope "${scope}" is not an ARM resource id (expected /subscriptions/<id>/...).`);
+  if (!match) throw new ValidationError("scope", `scope "${scope}" is not an ARM resource id (expected /subscriptions/<id>/...).`);
   return `/subscriptions/${match[1]}/providers/Microsoft.Authorization/roleDefinitions/${BuiltInRoles[role]}`;
 }
 
@@ -85,7 +85,7 @@ export function assignRole(name: string, grant: RoleGrant, opts: pulumi.CustomRe
       scope: grant.scope,
       principalId: grant.principalId,
       principalType: grant.principalType,
-      roleDefinitionId: ids.apply(([scope]) => roleDefinitionId(scope, grant.role)),
+      roleDefinitionId: ids.apply(([scope]) => checkedInput(() => roleDefinitionId(scope, grant.role))),
       roleAssignmentName: ids.apply(([scope, principalId]) => roleAssignmentName(scope, grant.role, principalId)),
     },
     opts,

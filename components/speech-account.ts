@@ -4,11 +4,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
-import { ACCOUNT_ROLE_TAG, F0_WARNING, SPEECH_SKUS, ensure, ensureEach, ensureOneOf, httpsOrLoopbackUrl, ipv4OrCidr, speechResourceId, subdomain, type SpeechSku } from "./domain";
+import { ACCOUNT_ROLE_TAG, F0_WARNING, SPEECH_SKUS, ensure, ensureEach, ensureOneOf, httpsOrLoopbackUrl, ipv4OrCidr, speechResourceId, subdomain, ValidationError, type SpeechSku } from "./domain";
 import { defaultSubdomainName } from "./naming";
 import { normalizeRegion, validateTrainingRegion } from "./regions";
 import { assignRole, Principal, validatePrincipals } from "./roles";
-import { checkedInput, InputError } from "./input-error";
+import { checkedInput } from "./input-error";
 
 export { SPEECH_SKUS, F0_WARNING, type SpeechSku };
 export const PUBLIC_NETWORK_ACCESS = ["Enabled", "Disabled"] as const;
@@ -123,7 +123,7 @@ export function speechAccountSettings(name: string, args: SpeechAccountArgs): Sp
   const accountName = ensure<string>("accountName", args.accountName ?? defaultSubdomainName(name), subdomain);
   const bringYourOwnStorage = args.bringYourOwnStorage ?? false;
   if (bringYourOwnStorage && !args.trainingDataStore) {
-    throw new InputError("bringYourOwnStorage needs trainingDataStore: the storage account the Speech resource will use.");
+    throw new ValidationError("bringYourOwnStorage", "bringYourOwnStorage needs trainingDataStore: the storage account the Speech resource will use.");
   }
   let networkAcls: NetworkAcls | undefined;
   if (args.networkAcls) {
@@ -151,8 +151,8 @@ export function speechAccountSettings(name: string, args: SpeechAccountArgs): Sp
 /** Validates a plain region now and an Output region when it resolves (both before anything is created). */
 export function checkedRegion(location: pulumi.Input<string>, args: { inferenceOnly?: boolean; additionalTrainingRegions?: string[] }, property: string) {
   const options = { inferenceOnly: args.inferenceOnly, additionalTrainingRegions: args.additionalTrainingRegions, property };
-  if (typeof location === "string") return pulumi.output(validateTrainingRegion(location, options));
-  return pulumi.output(location).apply((l) => checkedInput(() => validateTrainingRegion(l, options)));
+  const check = (l: string) => checkedInput(() => validateTrainingRegion(l, options));
+  return typeof location === "string" ? pulumi.output(check(location)) : pulumi.output(location).apply(check);
 }
 
 export class SpeechAccount extends pulumi.ComponentResource implements SpeechResource {
@@ -191,7 +191,7 @@ export class SpeechAccount extends pulumi.ComponentResource implements SpeechRes
   constructor(name: string, args: SpeechAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything, so bad input fails the preview with nothing half-declared.
     const settings = checkedInput(() => speechAccountSettings(name, args));
-    const location = checkedInput(() => checkedRegion(args.location, args, "location"));
+    const location = checkedRegion(args.location, args, "location");
     super("customspeech:index:SpeechAccount", name, {}, opts);
     if (settings.sku === "F0") pulumi.log.warn(F0_WARNING, this);
     this.sku = settings.sku;

@@ -23,7 +23,7 @@ import {
 } from "./domain";
 import { defaultStorageAccountName } from "./naming";
 import { assignRole, Principal, validatePrincipals } from "./roles";
-import { checkedInput, InputError } from "./input-error";
+import { checkedInput } from "./input-error";
 
 export { CONTAINER_KINDS, DEFAULT_CONTAINERS, type ContainerKind };
 export type ContainerNames = ContainerLayout;
@@ -97,10 +97,10 @@ export function trainingDataStoreSettings(name: string, args: TrainingDataStoreA
     const cool = days(l.tierToCoolAfterDays, "lifecycle.tierToCoolAfterDays") ?? 30;
     const del = days(l.deleteAfterDays, "lifecycle.deleteAfterDays") ?? 0;
     if (del > 0 && cool > 0 && del <= cool) {
-      throw new InputError(`lifecycle.deleteAfterDays (${del}) must be greater than lifecycle.tierToCoolAfterDays (${cool}).`);
+      throw new ValidationError("lifecycle.deleteAfterDays", `lifecycle.deleteAfterDays (${del}) must be greater than lifecycle.tierToCoolAfterDays (${cool}).`);
     }
     const kinds = (l.containers ?? [...CONTAINER_KINDS]).map((k, i) => ensureOneOf(`lifecycle.containers[${i}]`, k, CONTAINER_KINDS));
-    if (kinds.length === 0) throw new InputError(`lifecycle.containers must name at least one of: ${CONTAINER_KINDS.join(", ")} (or set lifecycle to false).`);
+    if (kinds.length === 0) throw new ValidationError("lifecycle.containers", `lifecycle.containers must name at least one of: ${CONTAINER_KINDS.join(", ")} (or set lifecycle to false).`);
     lifecycle = cool > 0 || del > 0 ? { tierToCoolAfterDays: cool, deleteAfterDays: del, containers: kinds } : undefined;
   }
   return {

@@ -172,6 +172,18 @@ describe("Model", () => {
     expect((await api.get(got.links.files)).body.values[0].kind).toBe("ModelReport");
   });
 
+  it("a catalogue made a year earlier (catalogueEpoch) serves older base models, whose training ends a year sooner", async () => {
+    const newest = async (e: RunningEmulator) => (await speech(e).get(`/models/base?filter=${encodeURIComponent("locale eq 'en-US'")}`)).body.values.map((b: any) => Date.parse(b.properties.deprecationDates.adaptationDateTime)).sort().pop();
+    const old = await startEmulator({ rateLimit: false, catalogueEpoch: Date.now() - 365 * 86_400_000 });
+    try {
+      const days = ((await newest(emu)) - (await newest(old))) / 86_400_000;
+      expect(days).toBeGreaterThanOrEqual(360);
+      expect(days).toBeLessThanOrEqual(370);
+    } finally {
+      await old.stop();
+    }
+  });
+
   it("rejects invalid training requests with the matching inner error code", async () => {
     const ds = (await api.post("/datasets", { displayName: "t", locale: "en-US", kind: "Language", contentUrl: "https://d/x" })).body;
     const germanBase = (await api.get(`/models/base?filter=${encodeURIComponent("locale eq 'de-DE'")}`)).body.values[0];

@@ -70,7 +70,7 @@ const errorReply = (e: ApiError): Reply => ({ status: e.status, body: e.toBody()
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const now = options.now ?? Date.now;
   const specs = options.resources ?? DEFAULT_RESOURCES;
-  const state = loadState(options.statePath, now());
+  const state = loadState(options.statePath, options.catalogueEpoch ?? now());
   const durations: Record<DurationKind, number> = { dataset: 0, model: 0, endpoint: 0, evaluation: 0, copy: 0, ...options.durations };
   const limiter = new SlidingWindowLimiter(options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit);
   const faults = new FaultInjector(options.faults);

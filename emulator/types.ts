@@ -33,6 +33,7 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   pageSize?: number; // default `top` when the request gives none
   now?: () => number; // clock for timestamps and state transitions
+  catalogueEpoch?: number; // when a new state's base-model catalogue was made (ages, deprecation dates); default now
 }
 
 export interface EmulatedResourceInfo {

@@ -124,6 +124,9 @@ function changedKeys(s: Step): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !k.startsWith("__") && k !== "tuning" && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
+/** Whether an evaluation's step changes its gate's thresholds. */
+const thresholdsChange = (g: Step) => THRESHOLDS.some((k) => props(g.oldState)[k] !== props(g.newState)[k]);
+
 /** Whether an endpoint update swaps its model (same id and URL). */
 const swaps = (e: Step) => changedKeys(e).includes("model");
 
@@ -182,7 +185,7 @@ export function summarize(preview: PreviewDigest, o: SummaryOptions = {}): strin
     out.push("");
   }
 
-  const regated = (l: string) => changed.some((g) => g.kind === "Evaluation" && g.op === "update" && locale(g) === l && THRESHOLDS.some((k) => props(g.oldState)[k] !== props(g.newState)[k]));
+  const regated = (l: string) => changed.some((g) => g.kind === "Evaluation" && g.op === "update" && locale(g) === l && thresholdsChange(g));
   const endpoints = changed.filter((s) => s.kind === "Endpoint");
   if (endpoints.length) {
     out.push("**Endpoints**", "");
@@ -192,11 +195,13 @@ export function summarize(preview: PreviewDigest, o: SummaryOptions = {}): strin
       if (e.op === "delete") out.push(`- **\`${e.name}\` (${locale(e)}) is deleted: applications using endpoint ${shown(e.oldState?.id)} stop working (an outage).**`);
       else if (e.op === "replace") out.push(`- **\`${e.name}\` (${locale(e)}) is replaced (${(e.replaceReasons ?? []).join(", ")}): a new endpoint id and URL, and the old endpoint is deleted (an outage for applications using it).**`);
       else if (e.op === "create") out.push(`- \`${e.name}\` (${locale(e)}) is created, serving ${shown(after)}.`);
-      else if (swaps(e) && after === UNKNOWN && !retrains.some((m) => locale(m) === locale(e)) && regated(locale(e))) {
+      else if (swaps(e)) {
+        const trained = retrains.some((m) => locale(m) === locale(e));
         // A dynamic resource's outputs are unknown in a preview of its update, so the gate decided again leaves the
         // model open although nothing was trained: the swap happens only if the new thresholds pick another model.
-        out.push(`- \`${e.name}\` (${locale(e)}) may swap in place (same id and URL): ${shown(before)} → the model the gate passes on its new thresholds (known after the deployment); nothing changes if that is ${shown(before)}.`);
-      } else if (swaps(e)) out.push(`- \`${e.name}\` (${locale(e)}) swaps in place (same id and URL): ${shown(before)} → ${shown(after)}${after === UNKNOWN && retrains.some((m) => locale(m) === locale(e)) ? " (the model that passes the gate)" : ""}.`);
+        if (after === UNKNOWN && !trained && regated(locale(e))) out.push(`- \`${e.name}\` (${locale(e)}) may swap in place (same id and URL): ${shown(before)} → the model the gate passes on its new thresholds (known after the deployment); nothing changes if that is ${shown(before)}.`);
+        else out.push(`- \`${e.name}\` (${locale(e)}) swaps in place (same id and URL): ${shown(before)} → ${shown(after)}${after === UNKNOWN && trained ? " (the model that passes the gate)" : ""}.`);
+      }
       else out.push(`- \`${e.name}\` (${locale(e)}) is updated in place (${changedKeys(e).join(", ") || "settings"}).`);
     }
     out.push("");
@@ -212,7 +217,7 @@ export function summarize(preview: PreviewDigest, o: SummaryOptions = {}): strin
         p.minWordErrorRateImprovement !== undefined && `at least ${p.minWordErrorRateImprovement} points better than the baseline`,
       ].filter(Boolean).join(", ") || "no threshold";
       const baseline = p.baselineEndpoint ? `what \`${p.baselineEndpoint}\` serves when it runs (else ${shown(p.model1)})` : shown(p.model1);
-      if (g.op === "update" && !THRESHOLDS.some((k) => props(g.oldState)[k] !== p[k])) out.push(`- \`${g.name}\` (${locale(g)}) is updated in place (${changedKeys(g).join(", ") || "settings"}); the gate does not change.`);
+      if (g.op === "update" && !thresholdsChange(g)) out.push(`- \`${g.name}\` (${locale(g)}) is updated in place (${changedKeys(g).join(", ") || "settings"}); the gate does not change.`);
       else if (g.op === "update") out.push(`- \`${g.name}\` (${locale(g)}): the gate is decided again on the existing results with ${thresholds} (no new evaluation).`);
       else out.push(`- \`${g.name}\` (${locale(g)}) runs: ${thresholds}; baseline: ${baseline}. A failing gate stops the \`up\` and nothing downstream changes.`);
     }

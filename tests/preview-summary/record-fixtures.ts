@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   let epoch = Date.now() - 365 * DAY;
   while ((adaptationDeadline(Math.floor((epoch - 20 * DAY) / DAY) * DAY) - Date.now()) / DAY > 45) epoch -= DAY;
   // The program warns inside the locale's window (60 days here, over the sandbox's 30): the warning is in the JSON.
-  const old = await sandboxStack({ catalogueEpoch: epoch, config: { locales: [{ ...locale, expiryWarningDays: 60 }] } });
+  const old = await sandboxStack({ emulator: { catalogueEpoch: epoch }, config: { locales: [{ ...locale, expiryWarningDays: 60 }] } });
   try {
     await up(old);
     await record(old.stack, "expiry-warnings");

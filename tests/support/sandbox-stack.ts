@@ -38,8 +38,6 @@ export interface SandboxStackOptions {
   stack?: string;
   /** Share a backend (stacks that reference each other). */
   backend?: PulumiBackend;
-  /** When the emulator's base-model catalogue was made (its models' ages and deprecation dates follow): default now. */
-  catalogueEpoch?: number;
 }
 
 export async function sandboxStack(o: SandboxStackOptions = {}): Promise<SandboxStack> {
@@ -47,7 +45,6 @@ export async function sandboxStack(o: SandboxStackOptions = {}): Promise<Sandbox
   const stack = new EngineStack({ backend, stack: o.stack ?? "sandbox" });
   const dir = stack.dir;
   const emulatorOptions: EmulatorOptions = { durations: FAST_DURATIONS, statePath: path.join(dir, "speech-emulator.json"), ...o.emulator };
-  if (o.catalogueEpoch !== undefined) fs.writeFileSync(emulatorOptions.statePath!, JSON.stringify({ version: 1, catalogueEpoch: o.catalogueEpoch, resources: {} }));
   const [emu, azurite] = await Promise.all([startEmulator(emulatorOptions), startAzurite()]);
   fs.cpSync(path.join(ROOT, "examples/sandbox"), path.join(dir, "data"), { recursive: true });
   const specs = (JSON.parse(fs.readFileSync(path.join(dir, "data/datasets.json"), "utf8")) as { datasets: DatasetSpec[] }).datasets.map((d) => ({ ...d, dir: path.join(dir, "data", d.dir) }));

@@ -155,8 +155,11 @@ export class EngineStack {
     return this.config[key];
   }
 
-  /** The stack (created on first use) with the config written: plain values as YAML, secrets through the CLI. */
-  private async ready(): Promise<Stack> {
+  /**
+   * The stack (created on first use) with the config written: plain values as YAML, secrets through the CLI. Every
+   * operation below does this first; cli() does not.
+   */
+  async init(): Promise<Stack> {
     if (!this.stack) {
       const ws = await LocalWorkspace.create({ workDir: this.dir, pulumiCommand: this.backend.engine.command, envVars: this.backend.env });
       this.stack = await Stack.createOrSelect(this.name, ws);
@@ -180,14 +183,9 @@ export class EngineStack {
     return this.stack;
   }
 
-  /** Creates the stack if need be and writes its config (what every operation below does first). */
-  async init(): Promise<void> {
-    await this.ready();
-  }
-
   /**
    * A CLI command in the project folder, as a user types it (`--stack` added). The stack file is left as it is: call
-   * init() (or an operation) first for the config set on this object.
+   * init() (or run an operation) first for the config set on this object.
    */
   cli(args: string[], o: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
     const end = args.indexOf("--");
@@ -203,13 +201,13 @@ export class EngineStack {
 
   /** `pulumi stack export` (secrets encrypted, as the backend stores them). */
   async exportState(o: { showSecrets?: boolean } = {}): Promise<string> {
-    await this.ready();
+    await this.init();
     return this.cliOk(["stack", "export", ...(o.showSecrets ? ["--show-secrets"] : [])]);
   }
 
   /** `pulumi stack import --file`. */
   async importState(text: string): Promise<void> {
-    await this.ready();
+    await this.init();
     const file = path.join(this.dir, `import-${randomBytes(4).toString("hex")}.json`);
     fs.writeFileSync(file, text);
     try {
@@ -217,7 +215,7 @@ export class EngineStack {
     } finally {
       fs.rmSync(file, { force: true });
     }
-    await this.readState();
+    this.readState();
   }
 
   /**
@@ -231,7 +229,7 @@ export class EngineStack {
     return this.state;
   }
 
-  /** The stack outputs the state holds (what a StackReference to this stack reads), secrets unwrapped. */
+  /** The stack outputs the state holds (what a StackReference to this stack reads); secret values stay encrypted. */
   stackOutputs(): Record<string, any> {
     return this.state.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
   }
@@ -310,7 +308,7 @@ export class EngineStack {
    * too) for the steps. Then the state the backend stored.
    */
   private async run(kind: RunResult["kind"], args: string[]): Promise<RunResult> {
-    await this.ready();
+    await this.init();
     const log = path.join(this.dir, `.events-${randomBytes(4).toString("hex")}.jsonl`);
     const started = Date.now();
     // --event-log is one of the CLI's debug flags, which the Automation API enables the same way.
@@ -328,9 +326,8 @@ export class EngineStack {
     }
     if (kind !== "preview") this.readState();
     for (const s of rec.steps) if (s.error && this.state.resources.some((x) => x.urn === s.urn && x.initErrors)) s.initFailed = true;
-    const root = this.state.resources.find((x) => x.type === "pulumi:pulumi:Stack");
-    const outputs = kind === "destroy" || !root ? {} : root.outputs;
-    const secretOutputs = kind === "destroy" || !root ? [] : root.secretOutputs;
+    const root = kind === "destroy" ? undefined : this.state.resources.find((x) => x.type === "pulumi:pulumi:Stack");
+    const [outputs, secretOutputs] = [root?.outputs ?? {}, root?.secretOutputs ?? []];
     return { kind, steps: rec.steps, outputs, secretOutputs, error, diagnostics: rec.diagnostics, output: r.stdout + r.stderr, seconds };
   }
 
@@ -339,7 +336,7 @@ export class EngineStack {
    * job does. `processes()` lists the run's process tree (the CLI, its language host, its provider) while it lives.
    */
   async upInBackground(): Promise<BackgroundRun> {
-    await this.ready();
+    await this.init();
     const child = spawn(this.backend.engine.path, ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", this.name], {
       cwd: this.dir,
       env: { ...process.env, ...this.backend.env },

@@ -1,6 +1,7 @@
-// What the engine stores, as `pulumi stack export` shows it: per resource its URN, type, id, inputs, outputs, parent,
-// pending-delete flag, init errors and protect flag; and the pending operations of a run that died. Read with
-// --show-secrets and unwrapped, with the keys that were secret listed, so a test asserts on values and secrecy alike.
+// What the engine stores, as the backend's checkpoint and `pulumi stack export` hold it: per resource its URN, type,
+// id, inputs, outputs, parent, pending-delete flag, init errors and protect flag; and the pending operations of a
+// run that died. Secret values are unwrapped when the text has them in plaintext (`--show-secrets`) and stay
+// encrypted otherwise; either way the keys that were secret are listed, so a test asserts on secrecy.
 
 /** The passphrase/cloud secrets managers' envelope in a checkpoint (apitype's secret signature). */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -61,7 +62,7 @@ function props(p: Record<string, unknown> | undefined): { values: Record<string,
   return { values, secret };
 }
 
-/** Parses `pulumi stack export --show-secrets`. */
+/** Parses a deployment as `pulumi stack export` prints it (with or without --show-secrets). */
 export function parseState(exported: string): StackState {
   const doc = JSON.parse(exported) as { deployment?: { resources?: any[]; pending_operations?: any[] } };
   const resources = (doc.deployment?.resources ?? []).map((r): StateResource => {
