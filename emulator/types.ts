@@ -75,6 +75,16 @@ export interface RunningEmulator {
   failCopies(resource: string, message: string | undefined): void;
   /** While set, every request to the resource is answered 403 Forbidden, as for a principal without a data-plane role. */
   setForbidden(resource: string, forbidden: boolean): void;
+  /**
+   * Test switch of the per-file score files: "served" (default), "omitted" (evaluations list no EvaluationDetails
+   * files, so a reader falls back to the transcriptions), "unparseable" (their content is not JSON).
+   */
+  setEvaluationDetails(mode: "served" | "omitted" | "unparseable"): void;
+  /**
+   * The audio files the emulator degraded for each model of an evaluation whose test set's content it knew, in the
+   * order errors were given to them (see README.md, "Per-file results"); throws for an evaluation without them.
+   */
+  degradedFiles(resource: string, evaluationId: string): { model1: string[]; model2: string[] };
   /** Called after every answered (or reset) request, e.g. to crash a client right after its POST. */
   onRequest(listener: ((entry: RequestLogEntry) => void) | undefined): void;
   stop(): Promise<void>;
