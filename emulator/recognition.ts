@@ -14,7 +14,7 @@
 import { createHash } from "crypto";
 import type { DatasetKind, EvaluationProperties, TokenErrorDetails } from "../components/speech-api/models";
 import { alignWords, sumCounts, words, type ErrorCounts } from "../components/evaluation-report/alignment";
-import { zipEntries, zipEntryBytes } from "./zip";
+import { zipEntries, zipEntryBytes } from "../components/training-data/unzip";
 
 export interface IndexedAudio {
   /** The audio file's name at the zip's root (its base name when the zip has folders). */

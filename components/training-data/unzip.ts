@@ -1,6 +1,6 @@
-// A synchronous reader of zip archives (the central directory, stored or deflated entries): route handlers are
-// synchronous and the emulator has no runtime dependencies, so it cannot use yauzl. ZIP64 is not read (the
-// training-data packager never writes it; a dataset zip over 4 GiB is far beyond anything the emulator is given).
+// A synchronous reader of zip archives held in memory (the central directory, stored or deflated entries), for
+// reading dataset packages back: the emulator's synchronous route handlers and the evaluation report's collector.
+// No dependency (yauzl is only a dev dependency). ZIP64 is not read: the packager never writes it.
 import * as zlib from "zlib";
 
 export interface ZipEntry {
