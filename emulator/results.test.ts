@@ -132,7 +132,7 @@ describe("an evaluation on a test set whose content the emulator holds", () => {
     expect((await api.get("/transcriptions/00000000-0000-0000-0000-000000000000/files")).status).toBe(404);
   });
 
-  it("serves a dataset's data.zip as uploaded, until the SAS-like URL's se expiry (403 after it)", async () => {
+  it("serves a dataset's data.zip as uploaded and a report of the clips it indexed, until the SAS-like URL's se expiry (403 after it)", async () => {
     const dataset = await uploadedDataset(api, zip);
     const files = (await api.get(`/datasets/${idOf(dataset.self)}/files?sasLifetimeMinutes=5`)).body.values;
     const data = files.find((f: any) => f.name === "data.zip");
@@ -140,6 +140,9 @@ describe("an evaluation on a test set whose content the emulator holds", () => {
     const res = await fetch(data.links.contentUrl);
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).equals(zip)).toBe(true);
+    const report = JSON.parse(await (await fetch(files.find((f: any) => f.name === "report.json").links.contentUrl)).text());
+    expect(report).toMatchObject({ kind: "Acoustic", successfulFiles: 10, failedFiles: 0 });
+    expect(report.files.map((f: any) => f.name)).toEqual([...references.keys()].sort());
     clock.advance(6 * 60_000);
     const expired = await fetch(data.links.contentUrl);
     expect(expired.status).toBe(403);

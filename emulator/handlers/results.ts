@@ -113,6 +113,14 @@ export function fileContent(core: Core, resourceName: string, ownerPath: string,
     const bytes = core.data.content(resourceName, id);
     return bytes && { body: bytes, type: name === "data.zip" ? "application/zip" : "text/plain; charset=utf-8" };
   }
+  if (kind === "datasets" && name === "report.json") {
+    const d = state.datasets[id];
+    const index = d && core.data.index(resourceName, d);
+    if (!index) return undefined;
+    // The emulator's own report: what it indexed (the service's report format is not documented either).
+    const files = index.files.map((f) => ({ name: f.name, status: "Succeeded", ...(d.kind === "Acoustic" && { transcript: f.reference !== undefined }) }));
+    return { body: JSON.stringify({ kind: d.kind, successfulFiles: files.length, failedFiles: 0, files }), type: "application/json" };
+  }
   if (kind === "evaluations") {
     const e = state.evaluations[id];
     const results = e && resultsOf(core.data, resourceName, e);
