@@ -1,6 +1,7 @@
 // Dataset content and evaluation results as the handlers see them: where they are kept (ContentStore keys), a
 // parsed index per dataset (cached: a 1,000-clip zip is parsed once), and the import of a `contentUrl`, which runs
-// outside the synchronous handlers (the server starts it after a create and waits for it before an evaluation).
+// outside the synchronous handlers (the server starts it after a create and waits for it before an evaluation):
+// a SAS URL is fetched as is; a plain blob URL of a trusted storage account is read with its key.
 import type { StoredDataset } from "./store";
 import type { ContentStore } from "./content";
 import { indexDataset, type DatasetIndex, type EvaluationResults } from "./recognition";
@@ -26,7 +27,28 @@ export class EmulatorData {
   private readonly imports = new Map<string, Promise<void>>();
   detailsMode: EvaluationDetailsMode = "served";
 
+  /** Storage accounts the emulated resources read without a SAS (trustStorage). */
+  private readonly trusted: { endpoint: string; read(url: string): Promise<Buffer> }[] = [];
+
   constructor(readonly store: ContentStore) {}
+
+  /**
+   * Lets the emulated Speech resources read the blobs of a storage account given by its connection string without
+   * a SAS, as the service reads a customer's account with trusted-service access (its managed identity). The
+   * sandbox's contentUrls are plain Azurite blob URLs. @azure/storage-blob signs the reads; it is loaded only here.
+   */
+  trustStorage(connectionString: string): { endpoint: string } {
+    const blob = require("@azure/storage-blob") as typeof import("@azure/storage-blob");
+    let service;
+    try {
+      service = blob.BlobServiceClient.fromConnectionString(connectionString);
+    } catch {
+      throw new Error("trustStorage: not an Azure Storage connection string (AccountName=…;AccountKey=…;BlobEndpoint=…); the value is not shown, it holds a key.");
+    }
+    const endpoint = service.url.replace(/\/+$/, "");
+    this.trusted.push({ endpoint, read: (url) => new blob.BlobClient(url, service.credential).downloadToBuffer() });
+    return { endpoint };
+  }
 
   /** The content of a dataset when known (committed blocks, or what its contentUrl served). */
   content(resource: string, datasetId: string): Buffer | undefined {
@@ -82,6 +104,12 @@ export class EmulatorData {
     const key = `${resource}/${d.id}`;
     const run = (async () => {
       try {
+        const trusted = new URL(url).searchParams.has("sig") ? undefined : this.trusted.find((t) => url.startsWith(`${t.endpoint}/`));
+        if (trusted) {
+          const bytes = await trusted.read(url);
+          if (bytes.length <= MAX_IMPORT_BYTES) this.setContent(resource, d.id, bytes);
+          return;
+        }
         const res = await fetch(url, { signal: AbortSignal.timeout(IMPORT_TIMEOUT_MS) });
         if (res.status !== 200) return;
         if (Number(res.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES) return;

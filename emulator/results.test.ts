@@ -9,6 +9,9 @@ import { startEmulator, type RunningEmulator } from "./index";
 import { FakeClock, evaluationOf, idOf, packagedFolder, speech, trainedModel, uploadedDataset, type SpeechApi } from "./testing";
 import { align, sumCounts, words } from "../components/evaluation-report/alignment";
 import { listDataset, resolveDataset, validateDataset } from "../components/training-data";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { AZURITE_KEY, startAzurite, type RunningAzurite } from "../tests/support/azurite";
+import { startFromArgs } from "./cli";
 
 const TEST_SET = path.resolve(__dirname, "../examples/sandbox/en-US/callcenter-test");
 const references = new Map(
@@ -216,6 +219,49 @@ describe("contentUrl datasets", () => {
       const evaluation = await evaluationOf(api, dataset.self, model.self);
       expect((await api.get(`/evaluations/${idOf(evaluation.self)}`)).body.properties.wordCount1).toBe(2000);
       expect(() => emu.degradedFiles("speech", idOf(evaluation.self))).toThrow(/no per-file results/);
+    } finally {
+      await emu.stop();
+    }
+  });
+});
+
+describe("trusted storage: plain blob URLs read as the service reads a customer's account", () => {
+  let azurite: RunningAzurite;
+  let blobUrl: string;
+  beforeAll(async () => {
+    azurite = await startAzurite();
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient("test-audio");
+    await container.create(); // private: no anonymous reads
+    const blob = container.getBlockBlobClient("en-US/callcenter-test/set.zip");
+    await blob.uploadData(zip);
+    blobUrl = blob.url;
+  });
+  afterAll(() => azurite?.stop());
+
+  it("imports a plain Azurite blob URL once the account is trusted, and not before", async () => {
+    const emu = await startEmulator({ rateLimit: false });
+    const api = speech(emu);
+    try {
+      const { model } = await trainedModel(api);
+      const before = (await api.post("/datasets", { displayName: "untrusted", locale: "en-US", kind: "Acoustic", contentUrl: blobUrl })).body;
+      const untrusted = await evaluationOf(api, before.self, model.self);
+      expect((await api.get(`/evaluations/${idOf(untrusted.self)}`)).body.properties.wordCount1).toBe(2000);
+      expect(emu.trustStorage(azurite.connectionString)).toEqual({ endpoint: azurite.blobEndpoint });
+      const after = (await api.post("/datasets", { displayName: "trusted", locale: "en-US", kind: "Acoustic", contentUrl: blobUrl })).body;
+      const trusted = await evaluationOf(api, after.self, model.self);
+      expect((await api.get(`/evaluations/${idOf(trusted.self)}`)).body.properties).toMatchObject({ wordCount1: 200, wordErrorRate2: 0.08 });
+      expect(() => emu.trustStorage("AccountKey=s3cr3t-not-a-connection-string")).toThrow(/not an Azure Storage connection string.*not shown/);
+      expect(() => emu.trustStorage("AccountKey=s3cr3t-not-a-connection-string")).not.toThrow(/s3cr3t/);
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it("the CLI's --trusted-storage prints the account's endpoint, never its key", async () => {
+    const { emu, lines } = await startFromArgs(["--port", "0", "--trusted-storage", azurite.connectionString]);
+    try {
+      expect(lines).toContain(`trusted storage: ${azurite.blobEndpoint}`);
+      expect(lines.join("\n")).not.toContain(AZURITE_KEY);
     } finally {
       await emu.stop();
     }

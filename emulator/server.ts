@@ -115,6 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     now,
     resourceById: (id) => [...resources.values()].find((r) => r.resourceId.toLowerCase() === id.toLowerCase()),
   };
+  for (const cs of options.trustedStorage ?? []) core.data.trustStorage(cs);
   persist();
 
   /**
@@ -281,6 +282,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (!r) throw new Error(`setForbidden: no emulated resource '${resourceName}'.`);
       r.forbidden = forbidden;
     },
+    trustStorage: (connectionString) => core.data.trustStorage(connectionString),
     setEvaluationDetails: (mode) => {
       core.data.detailsMode = mode;
     },

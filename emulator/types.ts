@@ -34,6 +34,8 @@ export interface EmulatorOptions {
   pageSize?: number; // default `top` when the request gives none
   now?: () => number; // clock for timestamps and state transitions
   catalogueEpoch?: number; // when a new state's base-model catalogue was made (ages, deprecation dates); default now
+  /** Connection strings of storage accounts whose blobs a dataset's plain contentUrl may name (see trustStorage). */
+  trustedStorage?: string[];
 }
 
 export interface EmulatedResourceInfo {
@@ -85,6 +87,11 @@ export interface RunningEmulator {
    * order errors were given to them (see README.md, "Per-file results"); throws for an evaluation without them.
    */
   degradedFiles(resource: string, evaluationId: string): { model1: string[]; model2: string[] };
+  /**
+   * Lets the emulated resources read plain (SAS-less) blob URLs of this storage account, as the service reads a
+   * customer's account with trusted-service access; returns the account's blob endpoint (never the key).
+   */
+  trustStorage(connectionString: string): { endpoint: string };
   /** Called after every answered (or reset) request, e.g. to crash a client right after its POST. */
   onRequest(listener: ((entry: RequestLogEntry) => void) | undefined): void;
   stop(): Promise<void>;
