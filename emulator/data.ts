@@ -1,7 +1,8 @@
 // Dataset content and evaluation results as the handlers see them: where they are kept (ContentStore keys), a
 // parsed index per dataset (cached: a 1,000-clip zip is parsed once), and the import of a `contentUrl`, which runs
 // outside the synchronous handlers (the server starts it after a create and waits for it before an evaluation):
-// a SAS URL is fetched as is; a plain blob URL of a trusted storage account is read with its key.
+// a SAS URL is fetched as is; a plain blob URL of a trusted storage account (Azurite's development account on this
+// machine always) is read with its key.
 import type { StoredDataset } from "./store";
 import type { ContentStore } from "./content";
 import { indexDataset, type DatasetIndex, type EvaluationResults } from "./recognition";
@@ -10,6 +11,11 @@ import { FAIL_IMPORT_MARKER } from "./status";
 /** Largest content the emulator fetches from a contentUrl. */
 const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 const IMPORT_TIMEOUT_MS = 30_000;
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+// Azurite's documented development account; the key is public and only works against Azurite.
+const AZURITE_ACCOUNT = "devstoreaccount1";
+const AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 const hex = (text: string): string => Buffer.from(text, "utf8").toString("hex");
 
@@ -27,15 +33,27 @@ export class EmulatorData {
   private readonly imports = new Map<string, Promise<void>>();
   detailsMode: EvaluationDetailsMode = "served";
 
-  /** Storage accounts the emulated resources read without a SAS (trustStorage). */
-  private readonly trusted: { endpoint: string; read(url: string): Promise<Buffer> }[] = [];
+  /** Storage accounts the emulated resources read without a SAS (trustStorage, and Azurite's development account). */
+  private readonly trusted: { matches(url: URL): boolean; read(url: string): Promise<Buffer> }[] = [];
 
-  constructor(readonly store: ContentStore) {}
+  constructor(
+    readonly store: ContentStore,
+    trustAzurite = true,
+  ) {
+    // Azurite's development account on this machine, whose key is public: the sandbox's plain blob URLs just work.
+    if (trustAzurite) this.trusted.push({
+      matches: (u) => LOOPBACK.has(u.hostname) && u.pathname.startsWith(`/${AZURITE_ACCOUNT}/`),
+      read: (url) => {
+        const blob = require("@azure/storage-blob") as typeof import("@azure/storage-blob");
+        return new blob.BlobClient(url, new blob.StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY)).downloadToBuffer();
+      },
+    });
+  }
 
   /**
    * Lets the emulated Speech resources read the blobs of a storage account given by its connection string without
-   * a SAS, as the service reads a customer's account with trusted-service access (its managed identity). The
-   * sandbox's contentUrls are plain Azurite blob URLs. @azure/storage-blob signs the reads; it is loaded only here.
+   * a SAS, as the service reads a customer's account with trusted-service access (its managed identity).
+   * @azure/storage-blob signs the reads; it is loaded only here.
    */
   trustStorage(connectionString: string): { endpoint: string } {
     const blob = require("@azure/storage-blob") as typeof import("@azure/storage-blob");
@@ -46,7 +64,7 @@ export class EmulatorData {
       throw new Error("trustStorage: not an Azure Storage connection string (AccountName=…;AccountKey=…;BlobEndpoint=…); the value is not shown, it holds a key.");
     }
     const endpoint = service.url.replace(/\/+$/, "");
-    this.trusted.push({ endpoint, read: (url) => new blob.BlobClient(url, service.credential).downloadToBuffer() });
+    this.trusted.unshift({ matches: (u) => u.href.startsWith(`${endpoint}/`), read: (url) => new blob.BlobClient(url, service.credential).downloadToBuffer() });
     return { endpoint };
   }
 
@@ -104,7 +122,8 @@ export class EmulatorData {
     const key = `${resource}/${d.id}`;
     const run = (async () => {
       try {
-        const trusted = new URL(url).searchParams.has("sig") ? undefined : this.trusted.find((t) => url.startsWith(`${t.endpoint}/`));
+        const parsed = new URL(url);
+        const trusted = parsed.searchParams.has("sig") ? undefined : this.trusted.find((t) => t.matches(parsed));
         if (trusted) {
           const bytes = await trusted.read(url);
           if (bytes.length <= MAX_IMPORT_BYTES) this.setContent(resource, d.id, bytes);

@@ -110,7 +110,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     catalogue: buildCatalogue(state.catalogueEpoch),
     scenario: { ...DEFAULT_SCENARIO },
     durations,
-    data: new EmulatorData(ContentStore.beside(options.statePath)),
+    data: new EmulatorData(ContentStore.beside(options.statePath), options.trustAzurite ?? true),
     pageSize: options.pageSize ?? 100,
     now,
     resourceById: (id) => [...resources.values()].find((r) => r.resourceId.toLowerCase() === id.toLowerCase()),

@@ -36,6 +36,8 @@ export interface EmulatorOptions {
   catalogueEpoch?: number; // when a new state's base-model catalogue was made (ages, deprecation dates); default now
   /** Connection strings of storage accounts whose blobs a dataset's plain contentUrl may name (see trustStorage). */
   trustedStorage?: string[];
+  /** Read plain blob URLs of Azurite's development account on this machine (its key is public); default true. */
+  trustAzurite?: boolean;
 }
 
 export interface EmulatedResourceInfo {

@@ -46,9 +46,6 @@ export async function sandboxStack(o: SandboxStackOptions = {}): Promise<Sandbox
   const dir = stack.dir;
   const emulatorOptions: EmulatorOptions = { durations: FAST_DURATIONS, statePath: path.join(dir, "speech-emulator.json"), ...o.emulator };
   const [emu, azurite] = await Promise.all([startEmulator(emulatorOptions), startAzurite()]);
-  // The datasets' contentUrls are plain Azurite blob URLs: the emulated service reads them as a trusted service.
-  emulatorOptions.trustedStorage = [azurite.connectionString];
-  emu.trustStorage(azurite.connectionString);
   fs.cpSync(path.join(ROOT, "examples/sandbox"), path.join(dir, "data"), { recursive: true });
   const specs = (JSON.parse(fs.readFileSync(path.join(dir, "data/datasets.json"), "utf8")) as { datasets: DatasetSpec[] }).datasets.map((d) => ({ ...d, dir: path.join(dir, "data", d.dir) }));
   const manifest = path.join(dir, MANIFEST);
