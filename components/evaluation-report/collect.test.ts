@@ -1,6 +1,7 @@
 // The collector against the in-process emulator holding the sandbox test set (uploaded as the training-data
 // library packages it): service totals, per-file texts, the transcription fallback, caps, and secrets kept out.
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import { startEmulator, type RunningEmulator } from "../../emulator";
@@ -222,5 +223,23 @@ describe("evaluationsFromStackExport", () => {
   it("refuses JSON that is not a stack export", () => {
     expect(() => evaluationsFromStackExport({ resources: [] })).toThrow("not the JSON of `pulumi stack export` (deployment.resources is missing)");
     expect(() => evaluationsFromStackExport(null)).toThrow(/deployment\.resources/);
+  });
+});
+
+describe("collectEvaluation with a test set the score files do not cover", () => {
+  it("names the audio files without a hypothesis", async () => {
+    const self = await evaluation(await testSet());
+    const extra = fs.mkdtempSync(path.join(os.tmpdir(), "local-set-"));
+    try {
+      fs.cpSync(TEST_SET, extra, { recursive: true });
+      fs.copyFileSync(path.join(TEST_SET, "test-001.wav"), path.join(extra, "test-011.wav"));
+      fs.appendFileSync(path.join(extra, "trans.txt"), "test-011.wav\tone more clip\n");
+      const inputs = await collectEvaluation(client, self, { localData: extra, audio: false });
+      expect(inputs.files).toHaveLength(11);
+      expect(inputs.files.find((f) => f.name === "test-011.wav")).toEqual({ name: "test-011.wav", reference: "one more clip" });
+      expect(inputs.notes).toEqual(["No hypothesis of model1 for 1 audio file(s): test-011.wav.", "No hypothesis of model2 for 1 audio file(s): test-011.wav.", "Audio was left out on request."]);
+    } finally {
+      fs.rmSync(extra, { recursive: true, force: true });
+    }
   });
 });

@@ -297,6 +297,12 @@ export async function collectEvaluation(client: SpeechClient, evaluation: string
     embedded += item.size;
     return { ...file, audio: { mimeType: mimeOf(name) ?? "application/octet-stream", bytes: item.read() } };
   });
+  if (heardResult.source !== "none") {
+    for (const n of [1, 2] as const) {
+      const without = files.filter((f) => f[`hypothesis${n}`] === undefined).map((f) => f.name);
+      if (without.length) notes.push(`No hypothesis of model${n} for ${without.length} audio file(s): ${some(without)}.`);
+    }
+  }
   if (tooLarge.length) notes.push(`Audio of ${tooLarge.length} file(s) over the ${mib(maxAudio)} cap per file was left out: ${some(tooLarge)}.`);
   if (overTotal.length) notes.push(`Audio of ${overTotal.length} file(s) was left out once the report held ${mib(maxTotal)} of audio: ${some(overTotal)}.`);
   if (options.audio === false) notes.push("Audio was left out on request.");
