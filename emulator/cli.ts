@@ -61,6 +61,7 @@ interface RawOptions {
   resetRate?: number;
   latency?: number;
   faultSeed?: number;
+  trustedStorage?: string[];
 }
 
 export function emulatorCommand(): Command {
@@ -84,7 +85,13 @@ export function emulatorCommand(): Command {
     .option("--fault-rate <share>", "share of requests answered 500 or 503, 0-1 (e.g. 0.05)", bounded(0, 1, "a share from 0 to 1 (e.g. 0.05 = 5 % of requests)"))
     .option("--reset-rate <share>", "share of requests whose connection is reset without an answer, 0-1", bounded(0, 1, "a share from 0 to 1 (e.g. 0.05 = 5 % of requests)"))
     .option("--latency <ms>", "delay added before every request is answered, in ms", bounded(0, 600_000, "a whole number of milliseconds from 0 to 600000", { integer: true }))
-    .option("--fault-seed <n>", "seed of the generator that picks the faulted requests (same seed, same requests)", bounded(0, 2 ** 32 - 1, "a whole number from 0 to 4294967295", { integer: true }));
+    .option("--fault-seed <n>", "seed of the generator that picks the faulted requests (same seed, same requests)", bounded(0, 2 ** 32 - 1, "a whole number from 0 to 4294967295", { integer: true }))
+    // Not validated by commander: its error would quote the value, and a connection string holds a key.
+    .option(
+      "--trusted-storage <connection-string>",
+      "a storage account whose plain blob URLs datasets may import, as with trusted-service access (repeatable; the key shows in the process list: for Azurite's public development key)",
+      (v: string, previous: string[] = []) => [...previous, v],
+    );
 }
 
 export interface EmulatorCliSettings {
@@ -115,6 +122,7 @@ export function parseEmulatorArgs(argv: string[], command: Command = emulatorCom
       durations: o.duration,
       ...(o.rateLimit ? {} : { rateLimit: false as const }),
       ...(Object.keys(faults).length ? { faults } : {}),
+      ...(o.trustedStorage?.length ? { trustedStorage: o.trustedStorage } : {}),
     },
   };
 }
@@ -139,7 +147,14 @@ export async function startFromArgs(argv: string[], command?: Command): Promise<
     lines.push(`resource ${name}: endpoint=${r.endpoint} region=${r.region} resourceId=${r.resourceId}`);
   }
   if (settings.options.statePath) lines.push(`state: ${path.resolve(settings.options.statePath)}`);
+  // The endpoint only: the connection string holds a key.
+  for (const cs of settings.options.trustedStorage ?? []) lines.push(`trusted storage: ${trustedEndpoint(cs)}`);
   return { emu, settings, lines };
+}
+
+function trustedEndpoint(connectionString: string): string {
+  const part = (name: string) => new RegExp(`(?:^|;)\\s*${name}=([^;]+)`, "i").exec(connectionString)?.[1];
+  return part("BlobEndpoint") ?? (part("AccountName") ? `https://${part("AccountName")}.blob.core.windows.net` : "(development storage)");
 }
 
 async function main(): Promise<void> {

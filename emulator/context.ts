@@ -4,6 +4,7 @@ import type { EvaluationScenario } from "./types";
 import type { ResourceState } from "./store";
 import type { DurationKind } from "./types";
 import { badRequest } from "./errors";
+import type { EmulatorData } from "./data";
 
 export const API_VERSION = "2025-10-15";
 
@@ -45,6 +46,8 @@ export interface Core {
   catalogue: CatalogueModel[];
   scenario: EvaluationScenario;
   durations: Record<DurationKind, number>;
+  /** Dataset content, evaluation results and the import of contentUrls. */
+  data: EmulatorData;
   pageSize: number;
   now(): number;
   resourceById(resourceId: string): Resource | undefined;

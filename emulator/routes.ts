@@ -6,6 +6,7 @@ import * as endpoints from "./handlers/endpoints";
 import * as evaluations from "./handlers/evaluations";
 import * as models from "./handlers/models";
 import * as projects from "./handlers/projects";
+import * as results from "./handlers/results";
 
 export interface Route {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -73,6 +74,10 @@ export const ROUTES: Route[] = [
   { method: "DELETE", path: "/evaluations/{id}", handler: evaluations.deleteEvaluation },
   { method: "GET", path: "/evaluations/{id}/files", handler: evaluations.listEvaluationFiles },
   { method: "GET", path: "/evaluations/{id}/files/{fileId}", handler: evaluations.getEvaluationFile },
+
+  // Only the files of the two transcriptions an evaluation links (batch transcription is not emulated).
+  { method: "GET", path: "/transcriptions/{id}/files", handler: results.listTranscriptionFiles },
+  { method: "GET", path: "/transcriptions/{id}/files/{fileId}", handler: results.getTranscriptionFile },
 ];
 
 interface CompiledRoute extends Route {

@@ -6,6 +6,9 @@ import type { AddressInfo } from "net";
 import { randomUUID } from "crypto";
 import { API_VERSION, Resource, type Core, type Ctx, type Reply } from "./context";
 import { buildCatalogue } from "./catalogue";
+import { ContentStore } from "./content";
+import { EmulatorData } from "./data";
+import { fileContent } from "./handlers/results";
 import { ApiError, badRequest } from "./errors";
 import { FaultInjector, SlidingWindowLimiter } from "./faults";
 import { settleCopies } from "./handlers/copy";
@@ -107,26 +110,44 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     catalogue: buildCatalogue(state.catalogueEpoch),
     scenario: { ...DEFAULT_SCENARIO },
     durations,
+    data: new EmulatorData(ContentStore.beside(options.statePath), options.trustAzurite ?? true),
     pageSize: options.pageSize ?? 100,
     now,
     resourceById: (id) => [...resources.values()].find((r) => r.resourceId.toLowerCase() === id.toLowerCase()),
   };
+  for (const cs of options.trustedStorage ?? []) core.data.trustStorage(cs);
   persist();
 
-  /** Hidden control plane, outside throttling, faults and auth: file contents behind the returned contentUrls. */
-  function control(path: string, res: http.ServerResponse): void {
-    const file = /^\/_emulator\/files\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path);
+  /**
+   * Hidden control plane, outside throttling, faults and auth: file contents behind the returned contentUrls, which
+   * are SAS-like (`se` expiry, 403 after it, as Azure Storage answers an expired SAS).
+   */
+  function control(parsed: URL, res: http.ServerResponse): void {
+    const file = /^\/_emulator\/files\/([^/]+)\/(.+)\/([^/]+)\/([^/]+)$/.exec(parsed.pathname);
     if (file) {
-      send(res, { status: 200, body: `Emulated content of ${decodeURIComponent(file[3])} (${file[2]}) in ${file[1]}.\n`, headers: { "Content-Type": "text/plain" } });
+      const expiry = Date.parse(parsed.searchParams.get("se") ?? "");
+      if (!Number.isNaN(expiry) && now() > expiry) {
+        const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthenticationFailed</Code><Message>Signed expiry time [${new Date(expiry).toUTCString()}] must be after signed start time [${new Date(now()).toUTCString()}].</Message></Error>`;
+        send(res, { status: 403, body: xml, headers: { "Content-Type": "application/xml" } });
+        return;
+      }
+      const [, resourceName, ownerPath, , encodedName] = file;
+      const name = decodeURIComponent(encodedName);
+      const content = fileContent(core, resourceName, ownerPath, name);
+      if (content) {
+        res.writeHead(200, { "Content-Type": content.type, "Content-Length": String(Buffer.byteLength(content.body)) }).end(content.body);
+        return;
+      }
+      send(res, { status: 200, body: `Emulated content of ${name} (${file[3]}) in ${resourceName}.\n`, headers: { "Content-Type": "text/plain" } });
       return;
     }
-    send(res, { status: 404, body: new ApiError(404, "NotFound", "InvalidParameterValue", `No control operation at ${path}.`).toBody() });
+    send(res, { status: 404, body: new ApiError(404, "NotFound", "InvalidParameterValue", `No control operation at ${parsed.pathname}.`).toBody() });
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const parsed = new URL(req.url ?? "/", url);
     const method = req.method ?? "GET";
-    if (parsed.pathname.startsWith("/_emulator/")) return control(parsed.pathname, res);
+    if (parsed.pathname.startsWith("/_emulator/")) return control(parsed, res);
     const [, name = "", ...rest] = parsed.pathname.split("/");
     const path = `/${rest.join("/")}`;
     const log = (status: number): void => {
@@ -185,6 +206,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const ctx: Ctx = { core, resource, params: match.params, query: parsed.searchParams, path: apiPath, headers: req.headers, body, now: now() };
     if (settleCopies(core, ctx.now)) persist();
+    // An evaluation is scored on what its test set holds: let contentUrl imports under way finish first.
+    if (method === "POST" && apiPath === "/evaluations") await core.data.settled();
     let result: Reply;
     try {
       result = match.route.handler(ctx);
@@ -193,6 +216,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       result = errorReply(e);
     }
     if (method !== "GET" && result.status < 300) persist();
+    if (method === "POST" && apiPath === "/datasets" && result.status === 201) {
+      const created = resource.state.datasets[String((result.body as { self?: string }).self).split("?")[0].split("/").pop()!];
+      if (created) core.data.startImport(resource.name, created);
+    }
     reply(result);
   }
 
@@ -254,6 +281,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const r = resources.get(resourceName);
       if (!r) throw new Error(`setForbidden: no emulated resource '${resourceName}'.`);
       r.forbidden = forbidden;
+    },
+    trustStorage: (connectionString) => core.data.trustStorage(connectionString),
+    setEvaluationDetails: (mode) => {
+      core.data.detailsMode = mode;
+    },
+    degradedFiles: (resourceName, evaluationId) => {
+      const r = resources.get(resourceName);
+      if (!r) throw new Error(`degradedFiles: no emulated resource '${resourceName}'.`);
+      const results = core.data.evaluationResults(resourceName, evaluationId.toLowerCase());
+      if (!results) throw new Error(`degradedFiles: evaluation '${evaluationId}' of '${resourceName}' has no per-file results (its test set's content was not known when it was created).`);
+      return { model1: [...results.degraded[0]], model2: [...results.degraded[1]] };
     },
     onRequest: (l) => {
       listener = l;

@@ -67,6 +67,8 @@ export interface StoredEvaluation extends Common {
   datasetId: string;
   transcriptionIds: [string, string];
   figures: EvaluationProperties;
+  /** The dataset's content was known at creation: per-file results are kept beside the state (data.ts). */
+  perFile?: boolean;
   timeline: Timeline;
 }
 

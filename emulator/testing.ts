@@ -57,6 +57,7 @@ export type SpeechApi = ReturnType<typeof speech>;
 
 /** The entity id at the end of a `self` URI (the client's pure parser; the tests still call the API with plain fetch). */
 export { idFromSelf as idOf } from "../components/speech-api/ids";
+import { idFromSelf as idOfSelf } from "../components/speech-api/ids";
 
 /** Creates a succeeded Language dataset, a model trained on it and returns both (durations must be 0). */
 export async function trainedModel(api: SpeechApi, locale = "en-US", extra: Record<string, unknown> = {}): Promise<{ dataset: any; model: any }> {
@@ -112,3 +113,43 @@ export function expectSchema(body: Record<string, unknown>, schema: keyof typeof
 }
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The zip the training-data library uploads for a dataset folder (e.g. examples/sandbox/en-US/callcenter-test). */
+export async function packagedFolder(dir: string, kind: "Acoustic" | "AudioFiles" = "Acoustic", locale = "en-US"): Promise<Buffer> {
+  const { listDataset, openPackageReader, packageSize, resolveDataset } = await import("../components/training-data");
+  const { files } = await listDataset(resolveDataset({ name: "test-set", dir, kind, locale, purpose: "test" }));
+  const wanted = kind === "AudioFiles" ? files.filter((f) => f.name.toLowerCase().endsWith(".wav")) : files;
+  const out = Buffer.alloc(packageSize(kind, wanted));
+  const reader = openPackageReader(kind, wanted);
+  try {
+    reader.read(out);
+  } finally {
+    reader.close();
+  }
+  return out;
+}
+
+/** A dataset on the emulator whose content is `zip`, uploaded in blocks and committed (durations 0: Succeeded). */
+export async function uploadedDataset(api: SpeechApi, zip: Buffer, kind: "Acoustic" | "AudioFiles" = "Acoustic", locale = "en-US"): Promise<any> {
+  const dataset = (await api.post("/datasets", { displayName: "test set", locale, kind })).body;
+  const id = idOfSelf(dataset.self);
+  const blockSize = 64 * 1024;
+  const ids: string[] = [];
+  for (let at = 0; at < zip.length; at += blockSize) {
+    const blockId = Buffer.from(String(ids.length).padStart(6, "0")).toString("base64");
+    const put = await api.put(`/datasets/${id}/blocks?blockid=${encodeURIComponent(blockId)}`, zip.subarray(at, at + blockSize));
+    if (put.status !== 201) throw new Error(`block upload failed: ${JSON.stringify(put.body)}`);
+    ids.push(blockId);
+  }
+  const commit = await api.post(`/datasets/${id}/blocks:commit`, ids.map((b) => ({ kind: "Latest", id: b })));
+  if (commit.status !== 200) throw new Error(`commit failed: ${JSON.stringify(commit.body)}`);
+  return (await api.get(`/datasets/${id}`)).body;
+}
+
+/** An evaluation of the newest adaptable base model (model1) against `model2Self` on `datasetSelf`. */
+export async function evaluationOf(api: SpeechApi, datasetSelf: string, model2Self: string, locale = "en-US"): Promise<any> {
+  const base = (await api.get(`/models/base?filter=${encodeURIComponent(`locale eq '${locale}'`)}`)).body.values[0];
+  const created = await api.post("/evaluations", { displayName: "evaluation", locale, model1: { self: base.self }, model2: { self: model2Self }, dataset: { self: datasetSelf } });
+  if (created.status !== 201) throw new Error(`evaluation create failed: ${JSON.stringify(created.body)}`);
+  return created.body;
+}

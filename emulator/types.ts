@@ -34,6 +34,10 @@ export interface EmulatorOptions {
   pageSize?: number; // default `top` when the request gives none
   now?: () => number; // clock for timestamps and state transitions
   catalogueEpoch?: number; // when a new state's base-model catalogue was made (ages, deprecation dates); default now
+  /** Connection strings of storage accounts whose blobs a dataset's plain contentUrl may name (see trustStorage). */
+  trustedStorage?: string[];
+  /** Read plain blob URLs of Azurite's development account on this machine (its key is public); default true. */
+  trustAzurite?: boolean;
 }
 
 export interface EmulatedResourceInfo {
@@ -75,6 +79,21 @@ export interface RunningEmulator {
   failCopies(resource: string, message: string | undefined): void;
   /** While set, every request to the resource is answered 403 Forbidden, as for a principal without a data-plane role. */
   setForbidden(resource: string, forbidden: boolean): void;
+  /**
+   * Test switch of the per-file score files: "served" (default), "omitted" (evaluations list no EvaluationDetails
+   * files, so a reader falls back to the transcriptions), "unparseable" (their content is not JSON).
+   */
+  setEvaluationDetails(mode: "served" | "omitted" | "unparseable"): void;
+  /**
+   * The audio files the emulator degraded for each model of an evaluation whose test set's content it knew, in the
+   * order errors were given to them (see README.md, "Per-file results"); throws for an evaluation without them.
+   */
+  degradedFiles(resource: string, evaluationId: string): { model1: string[]; model2: string[] };
+  /**
+   * Lets the emulated resources read plain (SAS-less) blob URLs of this storage account, as the service reads a
+   * customer's account with trusted-service access; returns the account's blob endpoint (never the key).
+   */
+  trustStorage(connectionString: string): { endpoint: string };
   /** Called after every answered (or reset) request, e.g. to crash a client right after its POST. */
   onRequest(listener: ((entry: RequestLogEntry) => void) | undefined): void;
   stop(): Promise<void>;

@@ -11,9 +11,9 @@ import {
 import { ensure, httpsOrLoopbackUrl, type Rule } from "../domain/validators";
 import type * as m from "./models";
 import { systemClock, type Clock } from "./clock";
-import { errorFromFailure, errorFromResponse, isNotFound } from "./errors";
+import { errorFromFailure, errorFromResponse, isNotFound, redact, SpeechApiError } from "./errors";
 import { collectPages, listQuery, type ListOptions, type Page } from "./paging";
-import { COGNITIVE_SERVICES_SCOPE, createSpeechPipeline, parseRetryAfter } from "./pipeline";
+import { COGNITIVE_SERVICES_SCOPE, createDownloadPipeline, createSpeechPipeline, parseRetryAfter, type RetryOptions } from "./pipeline";
 import { pollUntilTerminal, type PollOptions } from "./polling";
 import { DEFAULT_RATE_LIMIT, validateRateLimit, type RateLimit } from "./rate-budget";
 
@@ -89,6 +89,9 @@ export class SpeechClient {
   private readonly pipeline: Pipeline;
   private readonly clock: Clock;
   private readonly secrets: (string | undefined)[];
+  private readonly retryOptions: RetryOptions;
+  private readonly tlsCa: string | undefined;
+  private downloadPipeline: Pipeline | undefined;
   private httpClient: HttpClient | undefined;
   private defaultCredential: TokenCredential | undefined;
 
@@ -104,14 +107,16 @@ export class SpeechClient {
     this.httpClient = options.httpClient;
     this.secrets = [connection.key];
     const rateLimit = options.rateLimit === false ? false : validateRateLimit(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+    this.retryOptions = {
+      maxRetries: nonNegativeInt("maxRetries", options.maxRetries, 5),
+      retryDelayInMs: nonNegativeInt("retryDelayInMs", options.retryDelayInMs, 1_000),
+      maxRetryDelayInMs: nonNegativeInt("maxRetryDelayInMs", options.maxRetryDelayInMs, 60_000),
+    };
+    this.tlsCa = options.tlsCa;
     this.pipeline = createSpeechPipeline({
       endpoint: this.endpoint,
       auth: connection.key ? { key: connection.key } : { credential: connection.credential ?? this.lazyDefaultCredential() },
-      retry: {
-        maxRetries: nonNegativeInt("maxRetries", options.maxRetries, 5),
-        retryDelayInMs: nonNegativeInt("retryDelayInMs", options.retryDelayInMs, 1_000),
-        maxRetryDelayInMs: nonNegativeInt("maxRetryDelayInMs", options.maxRetryDelayInMs, 60_000),
-      },
+      retry: this.retryOptions,
       rateLimit,
       clock: this.clock,
       tlsCa: options.tlsCa,
@@ -184,11 +189,12 @@ export class SpeechClient {
   deleteDataset(id: string): Promise<void> {
     return this.delete(`/datasets/${seg(id)}`);
   }
-  listDatasetFiles(id: string): Promise<m.File[]> {
-    return this.list(`/datasets/${seg(id)}/files`);
+  /** Datasets_ListFiles: the report and the data (`links.contentUrl` is a SAS URL: read it with `downloadFile`). */
+  async listDatasetFiles(id: string, o?: FileListOptions): Promise<m.File[]> {
+    return this.list(`/datasets/${seg(id)}/files`, o, fileQuery(o));
   }
-  getDatasetFile(id: string, fileId: string): Promise<m.File> {
-    return this.get(`/datasets/${seg(id)}/files/${seg(fileId)}`);
+  async getDatasetFile(id: string, fileId: string, o?: FileGetOptions): Promise<m.File> {
+    return this.get(`/datasets/${seg(id)}/files/${seg(fileId)}`, fileQuery(o));
   }
   listDatasetLocales(): Promise<m.DatasetLocales> {
     return this.get("/datasets/locales");
@@ -284,8 +290,57 @@ export class SpeechClient {
   deleteEvaluation(id: string): Promise<void> {
     return this.delete(`/evaluations/${seg(id)}`);
   }
-  listEvaluationFiles(id: string): Promise<m.File[]> {
-    return this.list(`/evaluations/${seg(id)}/files`);
+  /** Evaluations_ListFiles: per audio file and model a score file of kind `EvaluationDetails` (content undocumented). */
+  async listEvaluationFiles(id: string, o?: FileListOptions): Promise<m.File[]> {
+    return this.list(`/evaluations/${seg(id)}/files`, o, fileQuery(o));
+  }
+  async getEvaluationFile(id: string, fileId: string, o?: FileGetOptions): Promise<m.File> {
+    return this.get(`/evaluations/${seg(id)}/files/${seg(fileId)}`, fileQuery(o));
+  }
+
+  // ---- transcriptions (only their files: an evaluation links the two transcriptions it made)
+  /** Transcriptions_ListFiles: per audio file a result of kind `Transcription`, and a `TranscriptionReport`. */
+  async listTranscriptionFiles(id: string, o?: FileListOptions): Promise<m.File[]> {
+    return this.list(`/transcriptions/${seg(id)}/files`, o, fileQuery(o));
+  }
+  async getTranscriptionFile(id: string, fileId: string, o?: FileGetOptions): Promise<m.File> {
+    return this.get(`/transcriptions/${seg(id)}/files/${seg(fileId)}`, fileQuery(o));
+  }
+
+  // ---- file contents
+  /**
+   * The bytes behind a file's `links.contentUrl`: a SAS URL of the service's storage. Sent through a pipeline of
+   * its own WITHOUT the Speech key or bearer token (the SAS in the query is the credential; the storage host must
+   * never see ours), retried like reads. The URL's query is a secret: errors name only its host and path.
+   */
+  async downloadFile(contentUrl: string, o: { maxBytes?: number; abortSignal?: AbortSignal } = {}): Promise<Buffer> {
+    const where = safeLocation(contentUrl);
+    const problem = httpsOrLoopbackUrl("https://<account>.blob.core.windows.net/<container>/<blob>?<sas>")(contentUrl);
+    if (problem) throw new SpeechApiError(`downloadFile: the content URL ${where} must be ${problem}`, { code: "InvalidContentUrl" });
+    const request = createPipelineRequest({ url: contentUrl, method: "GET", allowInsecureConnection: contentUrl.startsWith("http://"), abortSignal: o.abortSignal });
+    request.streamResponseStatusCodes = new Set([200]);
+    const secrets = [...this.secrets, new URL(contentUrl).search.slice(1)];
+    let response;
+    try {
+      response = await (this.downloadPipeline ??= createDownloadPipeline(this.retryOptions, this.tlsCa)).sendRequest((this.httpClient ??= createDefaultHttpClient()), request);
+    } catch (e) {
+      throw redactedDownloadError(errorFromFailure(e, request, secrets), contentUrl, where);
+    }
+    if (response.status !== 200) {
+      const reason = response.status === 403 ? " (the link has expired or its signature was refused: list the files again for a fresh one)" : "";
+      throw new SpeechApiError(`Download of ${where} returned ${response.status}${reason}`, { statusCode: response.status });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.readableStreamBody as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (o.maxBytes !== undefined && size > o.maxBytes) {
+        (response.readableStreamBody as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+        throw new SpeechApiError(`Download of ${where} is larger than ${o.maxBytes} bytes`, { code: "ContentTooLarge" });
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
   }
   listEvaluationLocales(): Promise<string[]> {
     return this.get("/evaluations/locales");
@@ -342,8 +397,8 @@ export class SpeechClient {
       if (!isNotFound(e)) throw e;
     }
   }
-  private list<T>(path: string, o?: ListOptions): Promise<T[]> {
-    const first = withQuery(this.url(path), listQuery(o));
+  private list<T>(path: string, o?: ListOptions, extra?: SendOptions["query"]): Promise<T[]> {
+    const first = withQuery(this.url(path), { ...listQuery(o), ...extra });
     return collectPages<T>(first, async (url) => (await this.send<Page<T>>("GET", url === first ? url : this.rebase(url))).body);
   }
 
@@ -403,6 +458,36 @@ export class SpeechClient {
       },
     };
   }
+}
+
+/** Options of the file lists: `sasLifetimeMinutes` sets how long the returned content URLs work (default 12 h). */
+export interface FileListOptions extends ListOptions {
+  sasLifetimeMinutes?: number;
+}
+export type FileGetOptions = Pick<FileListOptions, "sasLifetimeMinutes">;
+
+function fileQuery(o: FileGetOptions | undefined): SendOptions["query"] {
+  const v = o?.sasLifetimeMinutes;
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`sasLifetimeMinutes must be a positive integer, got ${v}`);
+  return { sasLifetimeMinutes: v };
+}
+
+/** A content URL as errors may show it: host and path, never the query (the SAS). */
+function safeLocation(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return "(not a URL)";
+  }
+}
+
+/** A transport failure of a download, said without the URL's query: the SDK's messages can quote the whole URL. */
+function redactedDownloadError(e: unknown, url: string, where: string): unknown {
+  if (!(e instanceof SpeechApiError)) return e;
+  const message = redact(e.message.split(url).join(where));
+  return new SpeechApiError(message.replace(/^Speech API GET \S+/, `Download of ${where}`), { code: e.code, statusCode: e.statusCode });
 }
 
 function seg(id: string): string {

@@ -1,7 +1,7 @@
 // The typed Speech to text 2025-10-15 client (no Pulumi here; see README.md).
 export * as models from "./models";
 export { API_VERSION, COGNITIVE_SERVICES_SCOPE, MAX_BLOCK_SIZE, SpeechClient, blockIdFor } from "./client";
-export type { SpeechClientOptions, SpeechConnection } from "./client";
+export type { FileGetOptions, FileListOptions, SpeechClientOptions, SpeechConnection } from "./client";
 export { systemClock, VirtualClock } from "./clock";
 export type { Clock } from "./clock";
 export { SpeechApiError, isInUse, isNotFound, isThrottled, redact } from "./errors";

@@ -125,3 +125,19 @@ export function createSpeechPipeline(o: SpeechPipelineOptions): Pipeline {
   );
   return pipeline;
 }
+
+/**
+ * The pipeline of file downloads (SAS URLs of the service's storage): the same retries, no rate budget (storage is
+ * not the Speech resource) and no auth policy at all, so neither the key nor a bearer token can reach the host.
+ */
+export function createDownloadPipeline(retry: RetryOptions, tlsCa?: string): Pipeline {
+  const pipeline = createPipelineFromOptions({
+    userAgentOptions: { userAgentPrefix: "pulumi-custom-speech" },
+    tlsOptions: tlsCa ? { ca: [...tls.rootCertificates, tlsCa] } : undefined,
+    // The SDK's logging policy would log the URL; its redirect policy would follow a redirect with the same query.
+    redirectOptions: { maxRetries: 0 },
+  });
+  pipeline.removePolicy({ phase: "Retry" });
+  pipeline.addPolicy(retryPolicy([speechRetryStrategy(retry)], { maxRetries: retry.maxRetries }), { phase: "Retry" });
+  return pipeline;
+}

@@ -10,9 +10,10 @@ import { datasetFailure, datasetPhase } from "../status";
 import type { StoredDataset } from "../store";
 import { commonFromBody, commonView, deleteHandler, fileHandlers, findEntity, getHandler, listHandler, optionalString, requireLocale, requireOneOf, updateHandler, type EntityKind } from "./common";
 import { created, ok, type FileSpec } from "./replies";
+import { blockKey, datasetKey } from "../data";
 
 export const MAX_BLOCK_BYTES = 8 * 1024 * 1024;
-/** Size assumed for content imported from a contentUrl (the emulator does not fetch it). */
+/** Size assumed for content imported from a contentUrl the emulator could not fetch. */
 const IMPORTED_BYTES = 256 * 1024;
 
 const DATA_FILE_KIND: Record<DatasetKind, FileKind> = {
@@ -26,14 +27,15 @@ const DATA_FILE_KIND: Record<DatasetKind, FileKind> = {
 
 const isAudio = (kind: DatasetKind): boolean => kind === "Acoustic" || kind === "AudioFiles";
 
-function contentBytes(d: StoredDataset): number {
-  return d.blocks ? d.blocks.committed.reduce((n, b) => n + b.size, 0) : IMPORTED_BYTES;
+function contentBytes(ctx: Ctx, d: StoredDataset): number {
+  if (d.blocks) return d.blocks.committed.reduce((n, b) => n + b.size, 0);
+  return ctx.core.data.content(ctx.resource.name, d.id)?.length ?? IMPORTED_BYTES;
 }
 
 export function datasetView(ctx: Ctx, d: StoredDataset): Dataset {
   const phase = datasetPhase(d, ctx.now);
   const self = (p = ""): string => ctx.resource.self(`/datasets/${d.id}${p}`);
-  const bytes = contentBytes(d);
+  const bytes = contentBytes(ctx, d);
   return {
     self: self(),
     ...(commonView(ctx, d) as { displayName: string }),
@@ -110,6 +112,7 @@ export const deleteDataset = deleteHandler(datasets, (ctx, { id }) => {
   const user = training ? `model ${training.id} (training)` : evaluating ? `evaluation ${evaluating.id} (running)` : undefined;
   if (user) throw conflict("InUseViolation", `Dataset ${id} is in use by ${user}; delete it when that has finished.`);
   delete s.badDatasets[id];
+  ctx.core.data.removeDataset(ctx.resource.name, id);
 });
 
 function datasetFiles(ctx: Ctx, d: StoredDataset): FileSpec[] {
@@ -117,7 +120,7 @@ function datasetFiles(ctx: Ctx, d: StoredDataset): FileSpec[] {
   if (phase.status !== "Succeeded" && phase.status !== "Failed") return [];
   const report: FileSpec = { name: "report.json", kind: "DatasetReport", size: 512, createdAt: phase.lastActionAt };
   if (phase.status === "Failed") return [report];
-  const bytes = contentBytes(d);
+  const bytes = contentBytes(ctx, d);
   return [
     report,
     {
@@ -169,6 +172,7 @@ export function uploadBlock(ctx: Ctx): Reply {
   if (ctx.body.length === 0) throw badRequest("EmptyRequest", "The block is empty; send 1 byte to 8 MiB of application/octet-stream.");
   d.blocks.idLength = idLength;
   d.blocks.uncommitted[blockId] = ctx.body.length;
+  ctx.core.data.store.put(blockKey(ctx.resource.name, d.id, blockId), ctx.body);
   return { status: 201 };
 }
 
@@ -195,6 +199,12 @@ export function commitBlocks(ctx: Ctx): Reply {
     if (size === undefined) throw invalid("InvalidParameterValue", `blockList[${i}]: no ${kind.toLowerCase()} block with id '${e.id}'.`);
     return { name: e.id, size };
   });
+  // The content is the committed blocks in order; a block whose bytes are missing (uploaded before this emulator
+  // kept them) leaves the content unknown.
+  const store = ctx.core.data.store;
+  const parts = committed.map((b) => store.get(blockKey(ctx.resource.name, d.id, b.name)));
+  if (parts.every((p) => p !== undefined)) ctx.core.data.setContent(ctx.resource.name, d.id, Buffer.concat(parts as Buffer[]));
+  store.remove(`${datasetKey(ctx.resource.name, d.id)}/blocks`); // a dataset commits once
   d.blocks.committed = committed;
   d.blocks.uncommitted = {};
   d.timeline = { start: ctx.now, duration: ctx.core.durations.dataset };

@@ -1,4 +1,5 @@
-// Evaluations: compare model1 and model2 on a dataset. WER figures come from the scenario at creation time.
+// Evaluations: compare model1 and model2 on a dataset. WER figures come from the scenario at creation time: summed
+// from per-file results when the test set's content is known (recognition.ts), else synthetic (scenario.ts).
 import type { Evaluation } from "../../components/speech-api/models";
 import type { Ctx, Reply } from "../context";
 import { jsonBody } from "../context";
@@ -6,6 +7,8 @@ import { LOCALES } from "../catalogue";
 import { invalid } from "../errors";
 import { iso, newId, stableId } from "../ids";
 import { figures, werFor } from "../scenario";
+import { evaluateModels, figuresOf } from "../recognition";
+import { evaluationResultFiles } from "./results";
 import { datasetFailure, datasetPhase, evaluationFailure, evaluationPhase, modelLinkStatus } from "../status";
 import type { ModelLink, StoredEvaluation } from "../store";
 import { commonFromBody, commonView, deleteHandler, fileHandlers, getHandler, listHandler, modelLocale, modelRef, modelSelf, refId, requireLocale, requireLocaleMatch, updateHandler, type EntityKind } from "./common";
@@ -59,6 +62,10 @@ export function createEvaluation(ctx: Ctx): Reply {
   const scenario = ctx.core.scenario;
   const wer = (m: typeof model1) => werFor(scenario, m.id, m.base, m.base ? undefined : ctx.resource.state.models[m.id]?.wordErrorRate);
   const id = newId();
+  // With the test set's content known, the figures are the sum of per-file results (recognition.ts); else synthetic.
+  const index = ctx.core.data.index(ctx.resource.name, dataset);
+  const results = index && index.files.length > 0 ? evaluateModels(index, [{ id: model1.id, wer: wer(model1) }, { id: model2.id, wer: wer(model2) }]) : undefined;
+  if (results) ctx.core.data.saveResults(ctx.resource.name, id, results);
   const evaluation: StoredEvaluation = {
     id,
     seq: ctx.resource.nextSeq(),
@@ -69,7 +76,8 @@ export function createEvaluation(ctx: Ctx): Reply {
     model2,
     datasetId: dataset.id,
     transcriptionIds: [stableId(`${id}/transcription1`), stableId(`${id}/transcription2`)],
-    figures: { ...figures(wer(model1), 1), ...figures(wer(model2), 2) },
+    figures: results ? figuresOf(results) : { ...figures(wer(model1), 1), ...figures(wer(model2), 2) },
+    ...(results && { perFile: true }),
     timeline: { start: ctx.now, duration: ctx.core.durations.evaluation },
   };
   ctx.resource.state.evaluations[id] = evaluation;
@@ -88,11 +96,13 @@ export const getEvaluation = getHandler(evaluations);
 export const listEvaluations = listHandler(evaluations);
 export const evaluationLocales = (): Reply => ok(LOCALES);
 export const updateEvaluation = updateHandler(evaluations);
-export const deleteEvaluation = deleteHandler(evaluations);
+export const deleteEvaluation = deleteHandler(evaluations, (ctx, e) => ctx.core.data.removeEvaluation(ctx.resource.name, e.id));
 
 function evaluationFiles(ctx: Ctx, e: StoredEvaluation): FileSpec[] {
   const phase = evaluationPhase(ctx.resource.state, e, ctx.now);
-  return phase.status === "Succeeded" ? [{ name: "evaluation-details.json", kind: "EvaluationDetails", size: 4096, createdAt: phase.lastActionAt }] : [];
+  if (phase.status !== "Succeeded") return [];
+  const perFile = evaluationResultFiles(ctx, e, (n) => modelSelf(ctx, e[`model${n}`]));
+  return perFile ?? [{ name: "evaluation-details.json", kind: "EvaluationDetails", size: 4096, createdAt: phase.lastActionAt }];
 }
 
 export const { list: listEvaluationFiles, get: getEvaluationFile } = fileHandlers(evaluations, evaluationFiles);

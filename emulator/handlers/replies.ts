@@ -51,12 +51,13 @@ function sasLifetimeMinutes(ctx: Ctx, required: boolean): number {
 
 /**
  * A SAS-like download URL of a file named `name` of the entity at `ownerPath`, served by the emulator's
- * control plane; `sasLifetimeMinutes` (default 12 h) sets its `se` expiry. The file id is stable.
+ * control plane; `sasLifetimeMinutes` (default 12 h) sets its `se` expiry (403 after it). The file id is stable.
  */
 export function fileContentUrl(ctx: Ctx, ownerPath: string, name: string, sasRequired = false): { id: string; contentUrl: string } {
   const id = stableId(`${ownerPath}/${name}`);
   const expiry = iso(ctx.now + sasLifetimeMinutes(ctx, sasRequired) * 60_000);
-  const contentUrl = `${ctx.core.url}/_emulator/files/${ctx.resource.name}/${id}/${encodeURIComponent(name)}?se=${encodeURIComponent(expiry)}&sp=r`;
+  // The owner's path is part of the URL, so the control plane can find the content (see handlers/content.ts).
+  const contentUrl = `${ctx.core.url}/_emulator/files/${ctx.resource.name}${ownerPath}/${id}/${encodeURIComponent(name)}?se=${encodeURIComponent(expiry)}&sp=r`;
   return { id, contentUrl };
 }
 
