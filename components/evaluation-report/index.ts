@@ -4,3 +4,4 @@ export * from "./alignment";
 export type * from "./inputs";
 export * from "./collect";
 export * from "./stack-export";
+export * from "./render";
