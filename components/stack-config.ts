@@ -18,6 +18,9 @@ import {
   datasetName,
   ensure,
   ensureEach,
+  percentRule,
+  percentValue,
+  type PercentText,
   ensureOneOf,
   httpsOrLoopbackUrl,
   knownKeys,
@@ -59,8 +62,8 @@ export interface LocaleConfig {
   baseModel?: { id?: string; minAdaptationDaysLeft?: number }; // default: newest base model with >= 30 days of adaptation left
   /** names from `datasets`; waitMinutes: how long an `up` waits for the training (default 120) */
   training: { datasets: string[]; customModelWeightPercent?: number; waitMinutes?: number };
-  /** thresholds in percent / percentage points */
-  evaluation?: { dataset: string; maxWordErrorRate?: number; minWordErrorRateImprovement?: number; waitMinutes?: number };
+  /** thresholds in percent / percentage points; between -1 and 1 only with the sign ("0.5%"), as a fraction is likely meant */
+  evaluation?: { dataset: string; maxWordErrorRate?: number | PercentText; minWordErrorRateImprovement?: number | PercentText; waitMinutes?: number };
   /** adoptId: an existing endpoint (its id) to bring under management instead of creating one */
   endpoint?: { displayName?: string; loggingEnabled?: boolean; waitMinutes?: number; adoptId?: string };
   expiryWarningDays?: number; // default 60
@@ -286,11 +289,13 @@ export function validateLocale(value: unknown, where: string): LocaleConfig {
     ensure(`${where}.evaluation.dataset`, e.dataset, isDataset);
     const g = GATE_BOUNDS;
     fields(`${where}.evaluation`, e, {
-      // Percent, like Speech Studio shows WER (the REST API reports fractions; the Evaluation resource converts).
-      maxWordErrorRate: within(g.maxWordErrorRate),
-      minWordErrorRateImprovement: within(g.minWordErrorRateImprovement),
+      // Percent, like Speech Studio shows WER (the REST API reports fractions; the Evaluation resource converts);
+      // below 1 only with the sign, "0.3%".
+      maxWordErrorRate: percentRule(g.maxWordErrorRate),
+      minWordErrorRateImprovement: percentRule(g.minWordErrorRateImprovement),
       waitMinutes: WAIT,
     });
+    for (const k of ["maxWordErrorRate", "minWordErrorRateImprovement"] as const) if (e[k] !== undefined) e[k] = percentValue(e[k]);
   }
   validateEndpoint(l.endpoint, `${where}.endpoint`);
   return l;

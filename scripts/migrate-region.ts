@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // `npm run migrate -- --from <endpoint> --to <endpoint> --from-resource-id <arm id> --to-resource-id <arm id> …`:
 // copy custom models (and optionally their projects and endpoints) to another Speech resource, print the mapping
-// and write it as JSON. Exit codes: 0 done, 1 some items failed (listed), 2 usage, 3 cannot reach or authorize.
+// and write it as JSON.
 import * as fs from "fs";
-import { Command, CommanderError } from "commander";
 import { Presets, SingleBar } from "cli-progress";
 import { MigrationAccessError, mappingTable, migrateRegion, type MigrationEvent } from "../components/region-migration";
 import { ValidationError, ensure, httpsOrLoopbackUrl, speechResourceId, uuid } from "../components/domain";
 import { redact } from "../components/speech-api";
+import { EXIT, UnreachableError, UsageError, command, runCommand, runMain } from "./cli";
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, access: 3 } as const;
+export { EXIT };
 
 interface CliOptions {
   from: string;
@@ -28,13 +28,14 @@ interface CliOptions {
   progress: boolean;
 }
 
-function buildProgram(): Command {
-  return new Command("migrate")
-    .description(
-      "Copy custom speech models from one Speech resource to another (e.g. in another region), optionally with their projects and endpoints. " +
-        "Keys come from --from-key/--to-key or $SPEECH_FROM_KEY/$SPEECH_TO_KEY; without a key, Microsoft Entra ID (DefaultAzureCredential), " +
-        "which needs Cognitive Services Speech Contributor on both resources.",
-    )
+function buildProgram() {
+  return command(
+    "migrate",
+    "Copy custom speech models from one Speech resource to another (e.g. in another region), optionally with their projects and endpoints. " +
+      "Keys come from --from-key/--to-key or $SPEECH_FROM_KEY/$SPEECH_TO_KEY; without a key, Microsoft Entra ID (DefaultAzureCredential), " +
+      "which needs Cognitive Services Speech Contributor on both resources.",
+    { failed: "some items failed (each is listed)", unreachable: "a Speech resource could not be reached, or refused the credentials" },
+  )
     .requiredOption("--from <endpoint>", "source Speech endpoint, e.g. https://<name>.cognitiveservices.azure.com")
     .requiredOption("--to <endpoint>", "target Speech endpoint")
     .requiredOption("--from-resource-id <arm id>", "ARM id of the source Speech resource (the target authorizes it)")
@@ -68,53 +69,58 @@ function reporter(stream: NodeJS.WriteStream | undefined, clean: (text: string) 
   };
 }
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const program = buildProgram().exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  let o: CliOptions;
-  try {
-    o = program.parse(argv, { from: "user" }).opts<CliOptions>();
-    ensure("--from", o.from, httpsOrLoopbackUrl());
-    ensure("--to", o.to, httpsOrLoopbackUrl());
-    ensure("--from-resource-id", o.fromResourceId, speechResourceId);
-    ensure("--to-resource-id", o.toResourceId, speechResourceId);
-    for (const id of o.models?.split(",") ?? []) ensure("--models", id.trim(), uuid);
-    if (!/^[1-9][0-9]*$/.test(o.concurrency)) throw new ValidationError("--concurrency", `--concurrency must be a whole number ≥ 1; got ${o.concurrency}`);
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (e instanceof ValidationError) {
-      process.stderr.write(`error: ${e.message}\n(see --help)\n`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  const secrets = [o.fromKey, o.toKey, env.SPEECH_FROM_KEY, env.SPEECH_TO_KEY];
-  const progress = reporter(o.progress && process.stderr.isTTY ? process.stderr : undefined, (text) => redact(text, secrets));
-  try {
-    const result = await migrateRegion({
-      from: { endpoint: o.from, key: o.fromKey ?? env.SPEECH_FROM_KEY },
-      to: { endpoint: o.to, key: o.toKey ?? env.SPEECH_TO_KEY },
-      fromResourceId: o.fromResourceId,
-      toResourceId: o.toResourceId,
-      models: o.models?.split(",").map((x) => x.trim()),
-      projects: o.projects,
-      endpoints: o.endpoints,
-      dryRun: o.dryRun,
-      statePath: o.state,
-      concurrency: Number(o.concurrency),
-      onEvent: progress.onEvent,
-    });
-    progress.stop();
-    process.stdout.write(`${o.dryRun ? "dry run: nothing was written\n" : ""}${mappingTable(result)}\n`);
-    if (o.json) fs.writeFileSync(o.json, redact(JSON.stringify(result, null, 2), secrets) + "\n");
-    for (const f of result.failures) process.stderr.write(`failed: ${f.item}: ${redact(f.message, secrets)}\n`);
-    return result.failures.length ? EXIT.failed : EXIT.ok;
-  } catch (e) {
-    progress.stop();
-    process.stderr.write(`migrate failed: ${redact((e as Error).message ?? String(e), secrets)}\n`);
-    return e instanceof MigrationAccessError ? EXIT.access : EXIT.failed;
-  }
+/** The same resource on both sides would copy each model onto itself: refused before anything is planned. */
+function sameResource(a: string, b: string): boolean {
+  return a.replace(/\/+$/, "").toLowerCase() === b.replace(/\/+$/, "").toLowerCase();
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const secrets = () => [o?.fromKey, o?.toKey, env.SPEECH_FROM_KEY, env.SPEECH_TO_KEY];
+  let o: CliOptions | undefined;
+  return runCommand(
+    "migrate",
+    async () => {
+      o = buildProgram().parse(argv, { from: "user" }).opts<CliOptions>();
+      ensure("--from", o.from, httpsOrLoopbackUrl());
+      ensure("--to", o.to, httpsOrLoopbackUrl());
+      ensure("--from-resource-id", o.fromResourceId, speechResourceId);
+      ensure("--to-resource-id", o.toResourceId, speechResourceId);
+      if (sameResource(o.fromResourceId, o.toResourceId) || sameResource(new URL(o.from).origin, new URL(o.to).origin)) {
+        throw new UsageError(
+          `--from-resource-id and --to-resource-id (or --from and --to) name the same Speech resource (${sameResource(o.fromResourceId, o.toResourceId) ? o.toResourceId : o.to}); ` +
+            "a migration copies to another resource: give the target's endpoint and ARM id",
+        );
+      }
+      for (const id of o.models?.split(",") ?? []) ensure("--models", id.trim(), uuid);
+      if (!/^[1-9][0-9]*$/.test(o.concurrency)) throw new ValidationError("--concurrency", `--concurrency must be a whole number ≥ 1; got ${o.concurrency}`);
+      const progress = reporter(o.progress && process.stderr.isTTY ? process.stderr : undefined, (text) => redact(text, secrets()));
+      try {
+        const result = await migrateRegion({
+          from: { endpoint: o.from, key: o.fromKey ?? env.SPEECH_FROM_KEY },
+          to: { endpoint: o.to, key: o.toKey ?? env.SPEECH_TO_KEY },
+          fromResourceId: o.fromResourceId,
+          toResourceId: o.toResourceId,
+          models: o.models?.split(",").map((x) => x.trim()),
+          projects: o.projects,
+          endpoints: o.endpoints,
+          dryRun: o.dryRun,
+          statePath: o.state,
+          concurrency: Number(o.concurrency),
+          onEvent: progress.onEvent,
+        });
+        progress.stop();
+        process.stdout.write(`${o.dryRun ? "dry run: nothing was written\n" : ""}${mappingTable(result)}\n`);
+        if (o.json) fs.writeFileSync(o.json, redact(JSON.stringify(result, null, 2), secrets()) + "\n");
+        for (const f of result.failures) process.stderr.write(`failed: ${f.item}: ${redact(f.message, secrets())}\n`);
+        return result.failures.length ? EXIT.failed : EXIT.ok;
+      } catch (e) {
+        progress.stop();
+        const message = `migrate failed: ${(e as Error).message ?? String(e)}`;
+        throw e instanceof MigrationAccessError ? new UnreachableError(message) : new Error(message);
+      }
+    },
+    { secrets },
+  );
 }
+
+if (require.main === module) runMain((argv) => main(argv));

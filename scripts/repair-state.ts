@@ -6,9 +6,9 @@
 // destroy and the deletion of a replaced resource fail with "code must be a string, not undefined".
 // Run it from the project directory (the provider is serialized relative to it), then `pulumi stack import`.
 import * as fs from "fs";
-import { Command } from "commander";
 import * as pulumi from "@pulumi/pulumi";
 import { thinProvider } from "../components/custom-speech/provider";
+import { EXIT, UsageError, command, runCommand, runMain } from "./cli";
 
 const TYPE = /^pulumi-nodejs:dynamic\/custom-speech:(\w+)$/;
 
@@ -22,7 +22,7 @@ interface StateResource {
 /** The resources of either shape: `{ deployment: { resources } }` (an export) or `{ checkpoint: { latest: { resources } } }`. */
 function resourcesOf(state: any): StateResource[] {
   const resources = state?.deployment?.resources ?? state?.checkpoint?.latest?.resources;
-  if (!Array.isArray(resources)) throw new Error("not a Pulumi state: expected deployment.resources (pulumi stack export) or checkpoint.latest.resources");
+  if (!Array.isArray(resources)) throw new Error("not a Pulumi state: expected deployment.resources (`pulumi stack export`) or checkpoint.latest.resources (a checkpoint file)");
   return resources;
 }
 
@@ -55,27 +55,31 @@ export async function currentProviders(): Promise<(kind: string) => string> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const o = new Command("repair-state")
-    .description("Rewrite the serialized provider of every Custom Speech resource in an exported state to this version's")
-    .requiredOption("--in <file>", "the state: `pulumi stack export --file <file>`")
-    .option("--out <file>", "where to write the repaired state (default: standard output)")
-    .parse(argv, { from: "user" })
-    .opts<{ in: string; out?: string }>();
-  const state = JSON.parse(fs.readFileSync(o.in, "utf8"));
-  const changed = repairProviders(state, await currentProviders());
-  const text = JSON.stringify(state, null, 4) + "\n";
-  if (o.out) fs.writeFileSync(o.out, text);
-  else process.stdout.write(text);
-  process.stderr.write(`repair-state: ${changed.length} Custom Speech resource(s) now carry the current provider${o.out ? `; wrote ${o.out}` : ""}\n`);
-  return 0;
+  return runCommand("repair-state", async () => {
+    const o = command(
+      "repair-state",
+      "Rewrite the serialized provider of every Custom Speech resource in an exported state to this version's. " +
+        "Run it in the project folder, then `pulumi stack import --file <out>`.",
+      { failed: "the state could not be repaired or written" },
+    )
+      .requiredOption("--in <file>", "the state: `pulumi stack export --file <file>`, or a DIY backend's checkpoint file")
+      .option("--out <file>", "where to write the repaired state (default: standard output)")
+      .parse(argv, { from: "user" })
+      .opts<{ in: string; out?: string }>();
+    let state: unknown;
+    try {
+      state = JSON.parse(fs.readFileSync(o.in, "utf8"));
+      resourcesOf(state);
+    } catch (e) {
+      throw new UsageError(`${o.in}: ${(e as Error).message}`);
+    }
+    const changed = repairProviders(state, await currentProviders());
+    const text = JSON.stringify(state, null, 4) + "\n";
+    if (o.out) fs.writeFileSync(o.out, text);
+    else process.stdout.write(text);
+    process.stderr.write(`repair-state: ${changed.length} Custom Speech resource(s) now carry the current provider${o.out ? `; wrote ${o.out}` : ""}\n`);
+    return EXIT.ok;
+  });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-      process.stderr.write(`repair-state: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(2);
-    },
-  );
-}
+if (require.main === module) runMain(main);

@@ -2,7 +2,7 @@
 // The gate's outcome is `approvedModel`, set only when it passes; a failing gate fails the `up` (keeping the
 // evaluation in state so it is not re-run) and nothing deployed from `approvedModel` changes.
 import * as pulumi from "@pulumi/pulumi";
-import { GATE_BOUNDS, string, within } from "../domain";
+import { GATE_BOUNDS, percentRule, percentValue, string, type PercentText } from "../domain";
 import type { SpeechClient } from "../speech-api";
 import type * as m from "../speech-api/models";
 import { IDENTITY_TAG_KEYS, referenceKey } from "./checks";
@@ -17,15 +17,17 @@ export interface GateResult {
   failures: string[];
 }
 
-/** The gate rule, pure: WERs and thresholds in percent (8 = 8 % WER). */
-export function evaluateGate(wer1: number, wer2: number, gate: { maxWordErrorRate?: number; minWordErrorRateImprovement?: number }): GateResult {
+/** The gate rule, pure: WERs and thresholds in percent (8 = 8 % WER; "0.3%" = 0.3 %). */
+export function evaluateGate(wer1: number, wer2: number, gate: { maxWordErrorRate?: number | PercentText; minWordErrorRateImprovement?: number | PercentText }): GateResult {
   const improvement = Math.round((wer1 - wer2) * 1000) / 1000;
   const failures: string[] = [];
-  if (gate.maxWordErrorRate !== undefined && wer2 > gate.maxWordErrorRate) {
-    failures.push(`candidate WER ${wer2}% is above maxWordErrorRate ${gate.maxWordErrorRate}%`);
+  const max = percentValue(gate.maxWordErrorRate);
+  const min = percentValue(gate.minWordErrorRateImprovement);
+  if (max !== undefined && wer2 > max) {
+    failures.push(`candidate WER ${wer2}% is above maxWordErrorRate ${max}%`);
   }
-  if (gate.minWordErrorRateImprovement !== undefined && improvement < gate.minWordErrorRateImprovement) {
-    failures.push(`improvement ${improvement} points (baseline WER ${wer1}% → candidate WER ${wer2}%) is below minWordErrorRateImprovement ${gate.minWordErrorRateImprovement} points`);
+  if (min !== undefined && improvement < min) {
+    failures.push(`improvement ${improvement} points (baseline WER ${wer1}% → candidate WER ${wer2}%) is below minWordErrorRateImprovement ${min} points`);
   }
   return { passed: failures.length === 0, improvement, failures };
 }
@@ -73,8 +75,8 @@ export const evaluationSpec: ResourceSpec<m.Evaluation> = {
     model2: { change: "replace", compare: { reference: "models" }, required: true, check: (c, p) => c.reference(p, "candidate model", true), read: (e) => e.model2?.self },
     dataset: { change: "replace", compare: { reference: "datasets" }, required: true, check: (c, p) => c.reference(p, "test dataset", true), read: (e) => e.dataset?.self },
     // The gate is decided by the provider: a new threshold re-decides it without an API write.
-    maxWordErrorRate: { change: "local", rule: within(g.maxWordErrorRate) },
-    minWordErrorRateImprovement: { change: "local", rule: within(g.minWordErrorRateImprovement) },
+    maxWordErrorRate: { change: "local", rule: percentRule(g.maxWordErrorRate) },
+    minWordErrorRateImprovement: { change: "local", rule: percentRule(g.minWordErrorRateImprovement) },
   },
   defaultWaitMinutes: 60,
   api: {
@@ -130,10 +132,13 @@ export interface EvaluationArgs extends CommonArgs {
   model2: pulumi.Input<string>;
   /** Test dataset (Acoustic or AudioFiles with transcripts). */
   dataset: pulumi.Input<string>;
-  /** Gate: the candidate's WER (percent) must not exceed this. */
-  maxWordErrorRate?: pulumi.Input<number>;
-  /** Gate: the candidate must beat the baseline by at least this many percentage points. */
-  minWordErrorRateImprovement?: pulumi.Input<number>;
+  /**
+   * Gate: the candidate's WER in percent (8 = 8 %) must not exceed this. A value between 0 and 1 is refused as a
+   * likely fraction unless written with its sign ("0.5%").
+   */
+  maxWordErrorRate?: pulumi.Input<number | PercentText>;
+  /** Gate: the candidate must beat the baseline by at least this many percentage points (between -1 and 1: "0.5%"). */
+  minWordErrorRateImprovement?: pulumi.Input<number | PercentText>;
 }
 
 /** Error rates are in percent (the service's fractions × 100); counts are as the service reports them (1 = baseline, 2 = candidate). */

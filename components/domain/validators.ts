@@ -36,16 +36,23 @@ export function ensure<T>(property: string, value: unknown, rule: Rule): T {
   return value as T;
 }
 
+/**
+ * One of a fixed vocabulary, spelt exactly as the Speech API spells it — in a stack file, a resource's arguments and
+ * on a command line alike (a value accepted in one place and refused in another is one rule too many). A value that
+ * differs only in case gets the right spelling in the message.
+ */
 export const oneOf =
   (allowed: readonly string[]): Rule =>
-  (v) =>
-    typeof v === "string" && allowed.includes(v) ? undefined : `one of ${allowed.join(", ")}`;
+  (v) => {
+    if (typeof v === "string" && allowed.includes(v)) return undefined;
+    const near = typeof v === "string" ? allowed.find((a) => a.toLowerCase() === v.toLowerCase()) : undefined;
+    return `one of ${allowed.join(", ")}${near ? ` (spelt exactly: did you mean "${near}"?)` : ""}`;
+  };
 
-/** `value` or `fallback` when absent; the canonical spelling when `ignoreCase` (CLI options). */
-export function ensureOneOf<T extends string>(property: string, value: unknown, allowed: readonly T[], o: { fallback?: NoInfer<T>; ignoreCase?: boolean } = {}): T {
+/** `value`, or `fallback` when absent. */
+export function ensureOneOf<T extends string>(property: string, value: unknown, allowed: readonly T[], o: { fallback?: NoInfer<T> } = {}): T {
   if ((value === undefined || value === null) && o.fallback !== undefined) return o.fallback;
-  const hit = o.ignoreCase && typeof value === "string" ? allowed.find((a) => a.toLowerCase() === value.toLowerCase()) : undefined;
-  return hit ?? ensure<T>(property, value, oneOf(allowed));
+  return ensure<T>(property, value, oneOf(allowed));
 }
 
 /** Rejects keys outside `allowed`, naming the key and the allowed ones (a typo must not be silently ignored). */
@@ -77,6 +84,41 @@ export const number =
 
 /** The rule for a number within one of the vocabulary's bounds ({ min, max, integer? }). */
 export const within = (b: { min: number; max: number; integer?: boolean }): Rule => number(b.min, b.max, { integer: b.integer });
+
+/** A percentage written with its sign, e.g. "0.3%": how a value between -1 and 1 is given on purpose. */
+export type PercentText = `${number}%`;
+const PERCENT_TEXT = /^(-?\d+(?:\.\d+)?)\s*%$/;
+
+/** The number a percent rule accepted: 12 → 12, "0.3%" → 0.3. */
+export function percentValue(v: number | string): number;
+export function percentValue(v: number | string | undefined): number | undefined;
+export function percentValue(v: number | string | undefined): number | undefined {
+  if (typeof v !== "string") return v;
+  const m = PERCENT_TEXT.exec(v.trim());
+  return m ? Number(m[1]) : NaN;
+}
+
+/**
+ * A WER (or a difference of WERs) in percent, as Speech Studio shows it: 8 means 8 %. The Speech API reports WER as a
+ * fraction (0.08), so a number strictly between -1 and 1 is most likely a fraction that means 100 times more: it is
+ * refused unless written with its % sign ("0.3%"), which says a value below 1 % is meant.
+ */
+export const percentRule =
+  (b: { min: number; max: number }): Rule =>
+  (v) => {
+    const allowed = `a number in percent from ${b.min} to ${b.max} (8 means 8 %)`;
+    if (typeof v === "string") {
+      const n = percentValue(v);
+      return PERCENT_TEXT.test(v.trim()) && n >= b.min && n <= b.max ? undefined : `${allowed}, or a percentage with its sign such as "0.5%"`;
+    }
+    if (number(b.min, b.max)(v) !== undefined) return allowed;
+    const n = v as number;
+    if (n !== 0 && Math.abs(n) < 1) {
+      const whole = Number((n * 100).toFixed(6));
+      return `${allowed}: the Speech API reports WER as a fraction, so ${n} may mean ${whole} %; write ${whole} for ${whole} %, or "${n}%" for ${n} %`;
+    }
+    return undefined;
+  };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (v: unknown): v is string => typeof v === "string" && UUID.test(v);

@@ -4,7 +4,7 @@
 // placeholder). The fixtures of its tests are recorded from real runs (tests/preview-summary/record-fixtures.ts). No Pulumi
 // import: a pure function over that JSON and the training-data manifest, used by `npm run preview-summary`.
 import type { Manifest } from "../training-data/manifest";
-import { DYNAMIC_TYPE_PREFIX, SKU_LIMITS, daysLeft, expiresWithin } from "../domain";
+import { DYNAMIC_TYPE_PREFIX, SKU_LIMITS, daysLeft, expiresWithin, percentValue } from "../domain";
 import { referenceKey } from "../custom-speech/checks";
 
 /** The engine's placeholder for a value not known until the deployment (pkg/resource/stack/deployment.go). */
@@ -109,6 +109,8 @@ export function estimatedTrainingHours(audioMs: number): number {
 }
 
 /** A date as the summaries show it: the day, and how many days away. */
+/** A threshold as the program gave it: 12, or "0.3%" (an unknown in a preview stays as the engine shows it). */
+const asPercent = (v: unknown) => (typeof v === "number" || (typeof v === "string" && v.endsWith("%")) ? percentValue(v as number | string) : v);
 const shownDate = (date: string, now: number) => `${date.slice(0, 10)} (${daysLeft(date, now)} days)`;
 
 const THRESHOLDS = ["maxWordErrorRate", "minWordErrorRateImprovement"];
@@ -213,8 +215,8 @@ export function summarize(preview: PreviewDigest, o: SummaryOptions = {}): strin
     for (const g of gates) {
       const p = props(g.newState);
       const thresholds = [
-        p.maxWordErrorRate !== undefined && `WER at most ${p.maxWordErrorRate} %`,
-        p.minWordErrorRateImprovement !== undefined && `at least ${p.minWordErrorRateImprovement} points better than the baseline`,
+        p.maxWordErrorRate !== undefined && `WER at most ${asPercent(p.maxWordErrorRate)} %`,
+        p.minWordErrorRateImprovement !== undefined && `at least ${asPercent(p.minWordErrorRateImprovement)} points better than the baseline`,
       ].filter(Boolean).join(", ") || "no threshold";
       const baseline = p.baselineEndpoint ? `what \`${p.baselineEndpoint}\` serves when it runs (else ${shown(p.model1)})` : shown(p.model1);
       if (g.op === "update" && !thresholdsChange(g)) out.push(`- \`${g.name}\` (${locale(g)}) is updated in place (${changedKeys(g).join(", ") || "settings"}); the gate does not change.`);

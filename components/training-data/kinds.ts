@@ -41,10 +41,10 @@ export const KIND_LAYOUT: Readonly<Record<DatasetKind, KindLayout>> = {
 /** The transcript file of an Acoustic dataset, at the zip root. */
 export const TRANSCRIPT_FILE = "trans.txt";
 
-// Option values accept any letter case: `acoustic` is an obvious spelling of `Acoustic`.
-export const parseKind = (v: unknown, property = "kind"): DatasetKind => ensureOneOf(property, v, DATASET_KINDS, { ignoreCase: true });
-export const parseSku = (v: unknown, property = "sku"): Sku => ensureOneOf(property, v, SPEECH_SKUS, { ignoreCase: true });
-export const parsePurpose = (v: unknown, property = "purpose"): Purpose => ensureOneOf(property, v, PURPOSES, { ignoreCase: true });
+// Spelt exactly, as in a stack file and the Speech API: `acoustic` is refused with "did you mean \"Acoustic\"?".
+export const parseKind = (v: unknown, property = "kind"): DatasetKind => ensureOneOf(property, v, DATASET_KINDS);
+export const parseSku = (v: unknown, property = "sku"): Sku => ensureOneOf(property, v, SPEECH_SKUS);
+export const parsePurpose = (v: unknown, property = "purpose"): Purpose => ensureOneOf(property, v, PURPOSES);
 export const parseLocale = (v: unknown, property = "locale"): string => ensure(property, v, locale);
 export const parseName = (v: unknown, property = "name"): string => ensure(property, v, datasetName);
 export const parseContainer = (v: unknown, property = "container"): string => ensure(property, v, containerName(RESERVED_CONTAINERS));

@@ -1,7 +1,7 @@
 // Sync = validate every dataset, then for each one: hash the deterministic package, skip it when the
 // content-addressed blob already holds those bytes, otherwise upload it resumably. Nothing is uploaded
 // unless every dataset passes validation.
-import type { BlobServiceClient, BlockBlobClient } from "@azure/storage-blob";
+import type { BlobServiceClient, BlockBlobClient, ContainerClient } from "@azure/storage-blob";
 import { ValidationError } from "../domain";
 import { parseContainer, type ContainerLayout, type Sku } from "./kinds";
 import { hasErrors, type Problem } from "./rules";
@@ -150,6 +150,23 @@ function probablyUnchanged(check: DatasetCheck, previous: readonly ManifestEntry
   return previous.some((e) => e.name === d.name && e.kind === d.kind && e.locale === d.locale && e.sizeBytes === check.sizeBytes && e.fileCount === check.fileCount);
 }
 
+/**
+ * Whether the dataset's folder in storage already holds a package of this size (a sync to a new manifest path, or
+ * from another clone, has no cache and no manifest to tell): then hashing locally and comparing costs a read of the
+ * files instead of an upload. One listing request.
+ */
+async function storedPackageOfSize(container: ContainerClient, prefix: string, sizeBytes: number, abortSignal?: AbortSignal): Promise<boolean> {
+  try {
+    for await (const b of container.listBlobsByHierarchy("/", { prefix, includeMetadata: true, abortSignal })) {
+      if (b.kind === "blob" && b.properties.contentLength === sizeBytes && b.metadata?.contenthash) return true;
+    }
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return false; // no container yet
+    throw e;
+  }
+  return false;
+}
+
 async function propertiesOf(blob: BlockBlobClient, abortSignal?: AbortSignal) {
   return blob.getProperties({ abortSignal }).catch((e: { statusCode?: number }) => {
     if (e.statusCode === 404) return undefined;
@@ -201,7 +218,7 @@ async function syncChecked(check: DatasetCheck, service: BlobServiceClient, cach
   let progress = NO_UPLOAD(check.sizeBytes);
   let facts = check.facts;
   let staged = false;
-  if (!facts && !probablyUnchanged(check, options.previous)) {
+  if (!facts && !probablyUnchanged(check, options.previous) && !(await storedPackageOfSize(container, prefix, check.sizeBytes, abortSignal))) {
     const outcome = await upload(staging);
     progress = outcome;
     facts = await remember(outcome.sha256, outcome.totalBytes);

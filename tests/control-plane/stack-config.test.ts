@@ -207,15 +207,15 @@ describe("Locale configuration", () => {
     [(l: any) => (l.baseModel = { minAdaptationDays: 30 }), /locales\[0\]\.baseModel has an unknown key "minAdaptationDays"/],
     [(l: any) => (l.endpoint = { logging: true }), /locales\[0\]\.endpoint has an unknown key "logging"; allowed keys: displayName, loggingEnabled, waitMinutes, adoptId/],
     [(l: any) => (l.endpoint = { adoptId: "ep-1" }), /locales\[0\]\.endpoint\.adoptId must be a GUID/],
-    [(l: any) => (l.evaluation.minWordErrorRateImprovement = -101), /minWordErrorRateImprovement must be a number from -100 to 100; got -101/],
+    [(l: any) => (l.evaluation.minWordErrorRateImprovement = -101), /minWordErrorRateImprovement must be a number in percent from -100 to 100 \(8 means 8 %\); got -101/],
     [(l: any) => (l.training.waitMinutes = -1), /locales\[0\]\.training\.waitMinutes must be a number from 0 to 10080/],
   ])("a bad locale fails naming the property (%#)", (change, message) => {
     expect(() => validateLocale(withChange(change), "locales[0]")).toThrow(message);
   });
 
   test("the gate bounds are the Evaluation resource's: a tolerated regression (negative improvement) is allowed", () => {
-    expect(validateLocale(withChange((l) => (l.evaluation.minWordErrorRateImprovement = -0.5)), "locales[0]").evaluation?.minWordErrorRateImprovement).toBe(-0.5);
-    const failures = checkInputs(evaluationSpec, { speech: { endpoint: "https://x.cognitiveservices.azure.com" }, __identity: { project: "p", stack: "s", name: "e" }, locale: "en-US", model1: ID, model2: ID, dataset: ID, minWordErrorRateImprovement: -0.5 }).failures;
+    expect(validateLocale(withChange((l) => (l.evaluation.minWordErrorRateImprovement = "-0.5%")), "locales[0]").evaluation?.minWordErrorRateImprovement).toBe(-0.5);
+    const failures = checkInputs(evaluationSpec, { speech: { endpoint: "https://x.cognitiveservices.azure.com" }, __identity: { project: "p", stack: "s", name: "e" }, locale: "en-US", model1: ID, model2: ID, dataset: ID, minWordErrorRateImprovement: -2 }).failures;
     expect(failures).toEqual([]);
     expect(GATE_BOUNDS.minWordErrorRateImprovement).toEqual({ min: -100, max: 100 });
   });

@@ -94,6 +94,38 @@ describe("sync-data command", () => {
     expect(fs.readFileSync(manifest, "utf8")).toBe(before);
   });
 
+  it("a re-sync to a new manifest path finds the data already in storage: unchanged, nothing sent", async () => {
+    const work = makeDir();
+    fs.mkdirSync(path.join(work, "audio"));
+    for (const [n, c] of Object.entries(acousticFiles(2))) fs.writeFileSync(path.join(work, "audio", n), c);
+    const args = ["--dataset", path.join(work, "audio"), "--kind", "Acoustic", "--locale", "en-US", "--name", "moved-manifest"];
+    const first = await syncData([...args, "--manifest", path.join(work, "a", "manifest.json")]);
+    expect(first.stdout).toMatch(/^uploaded\s+moved-manifest:/m);
+    const second = await syncData([...args, "--manifest", path.join(work, "b", "manifest.json")]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^unchanged\s+moved-manifest: .*\(\d+ bytes, sha256 [0-9a-f]{12}…, 0 bytes sent\)$/m);
+    expect((await readManifest(path.join(work, "b", "manifest.json"))).datasets[0].blobUrl).toBe((await readManifest(path.join(work, "a", "manifest.json"))).datasets[0].blobUrl);
+  });
+
+  it("exits 3 naming the credential chain and the role when no identity is signed in", async () => {
+    // An account URL makes the tool use Microsoft Entra ID; with no Azure CLI login, environment or managed identity
+    // every credential of the chain is unavailable.
+    const run = await syncData(["--dataset", makeDir({ "t.txt": "hello there\n" }), "--kind", "Language", "--locale", "en-US", "--manifest", path.join(makeDir(), "m.json"), "--account-url", "https://contosospeechdata.blob.core.windows.net"], {
+      AZURE_CONFIG_DIR: makeDir(),
+      PATH: path.dirname(process.execPath),
+      IDENTITY_ENDPOINT: "",
+      MSI_ENDPOINT: "",
+      AZURE_CLIENT_ID: "",
+      AZURE_TENANT_ID: "",
+      AZURE_FEDERATED_TOKEN_FILE: "",
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("https://contosospeechdata.blob.core.windows.net");
+    expect(run.stderr).toMatch(/az login/);
+    expect(run.stderr).toMatch(/Storage Blob Data Contributor/);
+    expect(run.stderr).toMatch(/EnvironmentCredential/);
+  }, 90_000);
+
   it("exits 1 with every problem listed by file, line and rule, and uploads nothing", async () => {
     const dir = makeDir({ ...acousticFiles(2), "trans.txt": "clip000.wav\tone\nclip001.wav\n", "clip002.wav": Buffer.from("RIFF....WAVEjunk") });
     const before = await blobNames();
@@ -129,7 +161,7 @@ describe("sync-data command", () => {
   it("prints help with the exit codes and every validation rule", async () => {
     const run = await syncData(["--help"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("Exit codes: 0 ok, 1 validation errors");
+    expect(run.stdout).toContain("Exit codes:\n  0  done\n  1  validation errors");
     expect(run.stdout).toMatch(/wav-sample-rate\s+error\s+The sample rate is 8000 or 16000 Hz/);
   });
 
