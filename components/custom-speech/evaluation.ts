@@ -2,7 +2,8 @@
 // The gate's outcome is `approvedModel`, set only when it passes; a failing gate fails the `up` (keeping the
 // evaluation in state so it is not re-run) and nothing deployed from `approvedModel` changes.
 import * as pulumi from "@pulumi/pulumi";
-import { GATE_BOUNDS, percentRule, percentValue, string, type PercentText } from "../domain";
+import { GATE_BOUNDS, percentRule, string, type PercentText } from "../domain";
+import { evaluateGate, percent } from "../domain/gate";
 import type { SpeechClient } from "../speech-api";
 import type * as m from "../speech-api/models";
 import { IDENTITY_TAG_KEYS, referenceKey } from "./checks";
@@ -10,35 +11,7 @@ import { resourceTag } from "./core";
 import { SpeechResource, type CommonArgs } from "./resource";
 import type { Inputs, ResourceSpec } from "./spec";
 
-export interface GateResult {
-  passed: boolean;
-  /** Percentage points model2 gains over model1 (positive = fewer errors). */
-  improvement: number;
-  failures: string[];
-}
-
-/** The gate rule, pure: WERs and thresholds in percent (8 = 8 % WER; "0.3%" = 0.3 %). */
-export function evaluateGate(wer1: number, wer2: number, gate: { maxWordErrorRate?: number | PercentText; minWordErrorRateImprovement?: number | PercentText }): GateResult {
-  const improvement = Math.round((wer1 - wer2) * 1000) / 1000;
-  const failures: string[] = [];
-  const max = percentValue(gate.maxWordErrorRate);
-  const min = percentValue(gate.minWordErrorRateImprovement);
-  if (max !== undefined && wer2 > max) {
-    failures.push(`candidate WER ${wer2}% is above maxWordErrorRate ${max}%`);
-  }
-  if (min !== undefined && improvement < min) {
-    failures.push(`improvement ${improvement} points (baseline WER ${wer1}% → candidate WER ${wer2}%) is below minWordErrorRateImprovement ${min} points`);
-  }
-  return { passed: failures.length === 0, improvement, failures };
-}
-
-/**
- * The service reports error rates as fractions (the official example: 3 errors in 46 words → 0.065); gates,
- * outputs and messages use percent, as Speech Studio shows WER. Rounded to hide binary-float noise.
- */
-export function percent(rate: number | undefined): number | null {
-  return typeof rate === "number" ? Math.round(rate * 100 * 10000) / 10000 : null;
-}
+export { evaluateGate, percent, type GateResult } from "../domain/gate";
 
 /** Counts the service reports per model (suffix 1 = baseline, 2 = candidate), passed through as outputs. */
 const COUNT_FIGURES = ["sentenceCount", "wordCount", "correctWordCount", "wordSubstitutionCount", "wordDeletionCount", "wordInsertionCount"]

@@ -3,3 +3,4 @@ export * from "./vocabulary";
 export * from "./validators";
 export * from "./redact";
 export * from "./expiry";
+export * from "./gate";

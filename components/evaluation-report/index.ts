@@ -5,3 +5,4 @@ export type * from "./inputs";
 export * from "./collect";
 export * from "./stack-export";
 export * from "./render";
+export * from "./write";

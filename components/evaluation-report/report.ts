@@ -1,7 +1,7 @@
 // An evaluation report: the service's own totals (always shown as the service gave them), the gate's verdict, and
 // per audio file the two models' hypotheses aligned to the reference by sclite's rule, with the words where the
 // models differ. Per-file figures are computed by us and named as such. Pure: no I/O.
-import { evaluateGate } from "../custom-speech/evaluation";
+import { evaluateGate } from "../domain/gate";
 import { redact } from "../domain/redact";
 import type { EvaluationProperties, TokenErrorDetails } from "../speech-api/models";
 import { ALIGNMENT_RULE, alignWords, errorRate, sumCounts, words, type AlignedWord, type ErrorCounts } from "./alignment";

@@ -2,6 +2,7 @@
 // endpoint, the evaluation's self URI and the gate's thresholds the Evaluation resource stores — so a report can be
 // made from the export alone (`--stack-export file --locale en-US`). Secret values in an export are ciphertext
 // objects or "[secret]": they are never read, so never shown.
+import { percentValue } from "../domain/validators";
 import { DYNAMIC_TYPE_PREFIX } from "../domain/vocabulary";
 
 export interface StackEvaluation {
@@ -20,7 +21,11 @@ export interface StackEvaluation {
 
 const EVALUATION_TYPE = `${DYNAMIC_TYPE_PREFIX}Evaluation`;
 const plainString = (v: unknown): string | undefined => (typeof v === "string" && v !== "[secret]" ? v : undefined);
-const plainNumber = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+/** A threshold as the stack stores it: a number, or a percentage with its sign ("0.3%"). */
+const plainNumber = (v: unknown): number | undefined => {
+  const n = typeof v === "string" && /%\s*$/.test(v) ? percentValue(v) : v;
+  return typeof n === "number" && Number.isFinite(n) ? n : undefined;
+};
 
 /**
  * The live Evaluation resources of an export, of one locale when given (compared case-insensitively). Throws when
