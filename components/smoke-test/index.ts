@@ -11,6 +11,7 @@ import { checkClips, type CheckedClip, type SmokeClip } from "./clips";
 
 export { MAX_CLIP_SECONDS, checkClip, checkClips, type CheckedClip, type SmokeClip } from "./clips";
 export { ALIGNMENT_RULE };
+export { deployedEndpoints, type DeployedEndpoints } from "./stack-export";
 
 export interface SmokeTestOptions {
   /** The Speech resource's endpoint, e.g. https://<name>.cognitiveservices.azure.com (the stack's `speechEndpoint`). */
@@ -26,6 +27,8 @@ export interface SmokeTestOptions {
   credential?: TokenCredential;
   /** Relative clip paths are resolved against this folder (default: the working directory). */
   baseDir?: string;
+  /** What errors call the clips (default "clips"; the CLI says "--clip", a stack "locales[0].smokeTest.clips"). */
+  clipsProperty?: string;
   /** Retries of refused connections, throttling and 5xx (default 3), and the first delay (default 1000 ms). */
   maxRetries?: number;
   retryDelayInMs?: number;
@@ -88,7 +91,7 @@ function checkOptions(o: SmokeTestOptions): { maxWordErrorRate: number; clips: C
   ensure("locale", o.locale, localeRule);
   const maxWordErrorRate = o.maxWordErrorRate ?? SMOKE_TEST.defaultMaxWordErrorRate;
   ensure("maxWordErrorRate", maxWordErrorRate, within(SMOKE_TEST.maxWordErrorRate));
-  return { maxWordErrorRate, clips: checkClips(o.clips, "clips", o.baseDir) };
+  return { maxWordErrorRate, clips: checkClips(o.clips, o.clipsProperty ?? "clips", o.baseDir) };
 }
 
 /** An error of a call as what it means for the smoke test: the service out of reach or refusing, else as it is. */

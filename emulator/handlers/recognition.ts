@@ -71,9 +71,14 @@ export function heardWords(spoken: readonly string[], wer: number, seed: string)
   const edit = new Map<number, "substitution" | "deletion">();
   positions.slice(0, substitutions).forEach((p) => edit.set(p, "substitution"));
   positions.slice(substitutions, substitutions + deletions).forEach((p) => edit.set(p, "deletion"));
+  // Between two correct words, a run of r reference and h heard words aligns as max(r, h) errors, so an insertion in
+  // the run of a deletion would count as a substitution: insert only between two correct words (else where it can).
+  const correct = (i: number) => i >= n || !edit.has(i);
+  const clean = positions.filter((p) => correct(p) && correct(p + 1));
+  const spots = clean.length ? clean : positions.filter((p) => edit.get(p) !== "deletion" && edit.get(p + 1) !== "deletion");
   const after = new Map<number, number>();
   for (let k = 0; k < insertions; k++) {
-    const p = Math.floor(random() * n);
+    const p = spots.length ? spots[Math.floor(random() * spots.length)] : Math.floor(random() * n);
     after.set(p, (after.get(p) ?? 0) + 1);
   }
   const out: string[] = [];
