@@ -153,6 +153,8 @@ function plans(o: CliOptions): Plan[] {
   return [{ endpoint: o.endpoint!, endpointId: o.endpointId!, locale: o.locale!, clips: o.clip.map(parseClip), maxWordErrorRate: maxWer, baseDir: process.cwd(), clipsProperty: "--clip" }];
 }
 
+/** The library's option names as this command's (its errors name the property). */
+const LIBRARY_OPTIONS: Record<string, string> = { endpoint: "--endpoint", endpointId: "--endpoint-id", locale: "--locale", maxWordErrorRate: "--max-wer" };
 const percentRule: Rule = (v) => (within(SMOKE_TEST.maxWordErrorRate)(v) ? `a number from ${SMOKE_TEST.maxWordErrorRate.min} to ${SMOKE_TEST.maxWordErrorRate.max} (percent)` : undefined);
 const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)} %`;
 
@@ -215,7 +217,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
   } catch (e) {
     if (e instanceof ValidationError) {
-      say(process.stderr, `error: ${e.message}\n`);
+      const option = LIBRARY_OPTIONS[e.property];
+      say(process.stderr, `error: ${option ? `${option}: ` : ""}${e.message}\n`);
       code = EXIT.usage;
     } else if (e instanceof SmokeTestAccessError) {
       say(process.stderr, `error: ${e.message}\n`);

@@ -1,0 +1,51 @@
+// Where a Speech resource answers short-audio recognition, and the client that sends clips there.
+import { spokenClip } from "../../emulator/spoken-text";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { RecognitionClient, SpeechApiError, lexicalText, recognitionUrl } from "./index";
+
+const PATH = "/speech/recognition/conversation/cognitiveservices/v1";
+const link = (region: string) => ({ links: { webSocket: `wss://${region}.stt.speech.microsoft.com/stt/speech/universal/v2?cid=afa0669c-a01e-4693-ae3a-93baf40f26d6` } });
+
+describe("recognitionUrl", () => {
+  test("a custom-domain resource serves it under /stt on its own host (which also takes Entra tokens)", () => {
+    expect(recognitionUrl("https://contoso-speech.cognitiveservices.azure.com/", link("westus"))).toBe(`https://contoso-speech.cognitiveservices.azure.com/stt${PATH}`);
+  });
+  test("a regional endpoint goes to the region's speech host, as the endpoint's webSocket link names it", () => {
+    expect(recognitionUrl("https://westus.api.cognitive.microsoft.com/", link("westus"))).toBe(`https://westus.stt.speech.microsoft.com${PATH}`);
+  });
+  test("without the entity, the regional speech host is derived from the region, also in the sovereign clouds", () => {
+    expect(recognitionUrl("https://eastus.api.cognitive.microsoft.com")).toBe(`https://eastus.stt.speech.microsoft.com${PATH}`);
+    expect(recognitionUrl("https://chinaeast2.api.cognitive.azure.cn")).toBe(`https://chinaeast2.stt.speech.azure.cn${PATH}`);
+  });
+  test("an emulated resource (a path on a loopback host) is addressed like a custom domain", () => {
+    expect(recognitionUrl("http://127.0.0.1:5599/speech", link("eastus"))).toBe(`http://127.0.0.1:5599/speech/stt${PATH}`);
+  });
+  test("plain http to another host is refused, naming the property", () => {
+    expect(() => recognitionUrl("http://speech.example.com")).toThrow(/speechEndpoint must be an https URL/);
+  });
+});
+
+describe("RecognitionClient", () => {
+  let emu: RunningEmulator;
+  beforeAll(async () => {
+    emu = await startEmulator({ rateLimit: false, resources: [{ name: "speech", region: "eastus", key: "secret-key-1234" }] });
+  });
+  afterAll(() => emu.stop());
+
+  test("sends a WAV clip and returns the detailed result", async () => {
+    const client = new RecognitionClient({ url: recognitionUrl(emu.resources.speech.endpoint), key: "secret-key-1234" });
+    const result = await client.recognize(spokenClip("hello world"), { language: "en-US" });
+    expect(result.RecognitionStatus).toBe("Success");
+    expect(result.NBest?.[0].Lexical).toBe("hello world");
+    expect(lexicalText(result)).toBe("hello world");
+    expect(lexicalText({ RecognitionStatus: "NoMatch", DisplayText: "ignored" })).toBe("");
+  });
+
+  test("a refused key is a SpeechApiError with the status, and the key is in no message", async () => {
+    const client = new RecognitionClient({ url: recognitionUrl(emu.resources.speech.endpoint), key: "wrong-key-5678" }, { maxRetries: 0 });
+    const e = await client.recognize(spokenClip("hello"), { language: "en-US" }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SpeechApiError);
+    expect((e as SpeechApiError).statusCode).toBe(401);
+    expect(JSON.stringify(e) + (e as Error).message).not.toContain("wrong-key-5678");
+  });
+});
