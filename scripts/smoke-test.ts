@@ -5,12 +5,11 @@
 // 1 a clip failed, 2 usage or bad input, 3 a service unreachable, credentials refused or no such endpoint.
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import { Command, CommanderError } from "commander";
 import { SMOKE_TEST, ValidationError, ensure, within, type Rule } from "../components/domain";
 import { SmokeTestAccessError, alignedLines, deployedEndpoints, smokeTest, type ClipResult, type SmokeClip, type SmokeTestResult } from "../components/smoke-test";
 import { redact } from "../components/speech-api";
-import { loadStackConfig, type StackConfig } from "../components/stack-config";
+import type { StackConfig } from "../components/stack-config";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, access: 3 } as const;
 
@@ -76,6 +75,9 @@ function parseClip(v: string, i: number): SmokeClip {
 
 /** The stack file's config through the program's own validation (so a smokeTest is read exactly as `up` reads it). */
 function readStackFile(file: string): StackConfig {
+  // Loaded only here: the stack config reads through @pulumi/pulumi, which the explicit options do without.
+  const yaml = require("js-yaml") as typeof import("js-yaml");
+  const { loadStackConfig } = require("../components/stack-config") as typeof import("../components/stack-config");
   if (!fs.existsSync(file)) throw usage("--stack-config", `--stack-config ${file} does not exist.`);
   let doc: { config?: Record<string, unknown> };
   try {
