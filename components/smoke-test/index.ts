@@ -4,13 +4,13 @@
 import * as fs from "fs";
 import type { TokenCredential } from "@azure/core-auth";
 import { SMOKE_TEST, ValidationError, ensure, httpsOrLoopbackUrl, locale as localeRule, uuid, within } from "../domain";
-import { ALIGNMENT_RULE, align, type AlignedWord } from "../evaluation-report/alignment";
+import { ALIGNMENT_RULE, align, type AlignedOp, type AlignedWord } from "../evaluation-report/alignment";
 import { RecognitionClient, SpeechApiError, SpeechClient, lexicalText, recognitionUrl, redact, type RecognitionResult } from "../speech-api";
 import type { Endpoint } from "../speech-api/models";
 import { checkClips, type CheckedClip, type SmokeClip } from "./clips";
 
 export { MAX_CLIP_SECONDS, checkClip, checkClips, type CheckedClip, type SmokeClip } from "./clips";
-export { ALIGNMENT_RULE };
+export { ALIGNMENT_RULE, type AlignedOp, type AlignedWord };
 export { deployedEndpoints, type DeployedEndpoints } from "./stack-export";
 
 export interface SmokeTestOptions {
