@@ -48,7 +48,7 @@ function buildProgram(): Command {
     .option("--endpoint <url>", "the Speech resource's endpoint, e.g. https://<name>.cognitiveservices.azure.com")
     .option("--endpoint-id <id>", "the deployed endpoint's id")
     .option("--locale <locale>", "the endpoint's locale, e.g. en-US (with --stack-config: test only this locale)")
-    .option("--clip <file=text>", "a clip and the words spoken in it (repeat for more clips)", (v: string, all: string[]) => [...all, v], [])
+    .option("--clip <file=text>", "a clip and the words spoken in it (repeat for more clips)", (v: string, all: string[] | undefined) => [...(all ?? []), v])
     .option("--max-wer <percent>", `the highest word error rate a clip may have, in percent (default: the stack's smokeTest.maxWordErrorRate, else ${SMOKE_TEST.defaultMaxWordErrorRate})`)
     .option("--stack-config <file>", "a Pulumi.<stack>.yaml whose locales name smokeTest clips (paths relative to its folder)")
     .option("--stack-export <file>", "`pulumi stack export` of that stack after `up` ('-' for stdin): the Speech endpoint and endpoint ids")
@@ -180,7 +180,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const secrets: (string | undefined)[] = [env.SPEECH_KEY];
   const say = (stream: NodeJS.WriteStream, text: string) => stream.write(redact(text, secrets));
   try {
-    o = program.parse(argv, { from: "user" }).opts<CliOptions>();
+    const parsed = program.parse(argv, { from: "user" }).opts<Omit<CliOptions, "clip"> & { clip?: string[] }>();
+    o = { ...parsed, clip: parsed.clip ?? [] };
     secrets.push(o.key);
     todo = plans(o);
   } catch (e) {
