@@ -5,7 +5,7 @@ import * as fs from "fs";
 import type { TokenCredential } from "@azure/core-auth";
 import { SMOKE_TEST, ValidationError, ensure, httpsOrLoopbackUrl, locale as localeRule, uuid, within } from "../domain";
 import { ALIGNMENT_RULE, align, type AlignedOp, type AlignedWord } from "../evaluation-report/alignment";
-import { RecognitionClient, SpeechApiError, SpeechClient, lexicalText, recognitionUrl, redact, type RecognitionResult } from "../speech-api";
+import { RecognitionClient, SpeechApiError, SpeechClient, isRegionalEndpoint, lexicalText, recognitionUrl, redact, type RecognitionResult } from "../speech-api";
 import type { Endpoint } from "../speech-api/models";
 import { checkClips, type CheckedClip, type SmokeClip } from "./clips";
 
@@ -87,6 +87,12 @@ export class SmokeTestAccessError extends Error {
 
 function checkOptions(o: SmokeTestOptions): { maxWordErrorRate: number; clips: CheckedClip[] } {
   ensure("endpoint", o.endpoint, httpsOrLoopbackUrl());
+  if (!o.key && isRegionalEndpoint(o.endpoint)) {
+    throw new ValidationError(
+      "endpoint",
+      `endpoint ${o.endpoint} is regional: Microsoft Entra ID needs the Speech resource's custom domain (https://<name>.cognitiveservices.azure.com); give that endpoint, or a key.`,
+    );
+  }
   ensure("endpointId", o.endpointId, uuid);
   ensure("locale", o.locale, localeRule);
   const maxWordErrorRate = o.maxWordErrorRate ?? SMOKE_TEST.defaultMaxWordErrorRate;

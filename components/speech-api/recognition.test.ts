@@ -1,7 +1,7 @@
 // Where a Speech resource answers short-audio recognition, and the client that sends clips there.
 import { spokenClip } from "../../emulator/spoken-text";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { RecognitionClient, SpeechApiError, lexicalText, recognitionUrl } from "./index";
+import { RecognitionClient, SpeechApiError, isRegionalEndpoint, lexicalText, recognitionUrl } from "./index";
 
 const PATH = "/speech/recognition/conversation/cognitiveservices/v1";
 const link = (region: string) => ({ links: { webSocket: `wss://${region}.stt.speech.microsoft.com/stt/speech/universal/v2?cid=afa0669c-a01e-4693-ae3a-93baf40f26d6` } });
@@ -19,6 +19,11 @@ describe("recognitionUrl", () => {
   });
   test("an emulated resource (a path on a loopback host) is addressed like a custom domain", () => {
     expect(recognitionUrl("http://127.0.0.1:5599/speech", link("eastus"))).toBe(`http://127.0.0.1:5599/speech/stt${PATH}`);
+  });
+  test("a regional endpoint is told apart from a custom domain (which Entra tokens need)", () => {
+    expect(isRegionalEndpoint("https://westeurope.api.cognitive.microsoft.com/")).toBe(true);
+    expect(isRegionalEndpoint("https://contoso-speech.cognitiveservices.azure.com")).toBe(false);
+    expect(isRegionalEndpoint("http://127.0.0.1:5599/speech")).toBe(false);
   });
   test("plain http to another host is refused, naming the property", () => {
     expect(() => recognitionUrl("http://speech.example.com")).toThrow(/speechEndpoint must be an https URL/);

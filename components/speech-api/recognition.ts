@@ -37,6 +37,15 @@ export interface RecognitionResult {
 const REGIONAL_API_HOST = /^([a-z0-9]+)\.api\.cognitive\.(microsoft\.com|azure\.cn|microsoft\.us)$/i;
 const STT_HOST_OF = { "microsoft.com": "stt.speech.microsoft.com", "azure.cn": "stt.speech.azure.cn", "microsoft.us": "stt.speech.azure.us" } as const;
 
+/** A regional endpoint (no custom domain): keys only, as Microsoft Entra tokens need the resource's custom domain. */
+export function isRegionalEndpoint(speechEndpoint: string): boolean {
+  try {
+    return REGIONAL_API_HOST.test(new URL(speechEndpoint).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Where a Speech resource answers short-audio recognition. A custom-domain endpoint (`https://<name>.cognitiveservices
  * .azure.com`, also behind a private endpoint) serves it under `/stt` (the Speech docs' rule: the `stt` of the regional

@@ -168,6 +168,7 @@ describe("npm run smoke-test", () => {
     [["--endpoint", "https://x.cognitiveservices.azure.com", "--endpoint-id", UNKNOWN, "--locale", "en-US", "--clip", "a.wav=hi", "--max-wer", "120"], /^error: --max-wer must be a number from 0 to 100 \(percent\); got 120\./],
     [["--endpoint", "https://x.cognitiveservices.azure.com", "--endpoint-id", UNKNOWN, "--locale", "en-US", "--clip", "a.wav=hi", "--max-wer", "ten"], /^error: --max-wer must be a number from 0 to 100 \(percent\); got "ten"\./],
     [["--endpoint", "https://x.cognitiveservices.azure.com", "--endpoint-id", UNKNOWN, "--locale", "en-US", "--clip", "missing.wav=hi"], /^error: clip missing\.wav \(--clip\[0\]\.file\) does not exist/],
+    [["--endpoint", "https://westeurope.api.cognitive.microsoft.com", "--endpoint-id", UNKNOWN, "--locale", "en-US", "--clip", "a.wav=hi"], /^error: --endpoint: endpoint https:\/\/westeurope\.api\.cognitive\.microsoft\.com is regional: Microsoft Entra ID needs the Speech resource's custom domain/],
     [["--stack-export", "state.json"], /^error: --stack-config is required with --stack-export/],
     [["--stack-config", "Pulumi.sandbox.yaml"], /^error: --stack-export is required with --stack-config/],
     [["--retries", "many"], /^error: --retries must be a whole number from 0 to 10; got "many"\./],
