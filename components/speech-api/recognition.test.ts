@@ -1,4 +1,5 @@
 // Where a Speech resource answers short-audio recognition, and the client that sends clips there.
+import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { spokenClip } from "../../emulator/spoken-text";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { RecognitionClient, SpeechApiError, isRegionalEndpoint, lexicalText, recognitionUrl } from "./index";
@@ -52,5 +53,38 @@ describe("RecognitionClient", () => {
     expect(e).toBeInstanceOf(SpeechApiError);
     expect((e as SpeechApiError).statusCode).toBe(401);
     expect(JSON.stringify(e) + (e as Error).message).not.toContain("wrong-key-5678");
+  });
+});
+
+describe("RecognitionClient retries", () => {
+  /** A transport answering each request with the next status (the last one repeats). */
+  function scripted(...statuses: number[]): HttpClient & { seen: PipelineRequest[] } {
+    const seen: PipelineRequest[] = [];
+    return {
+      seen,
+      async sendRequest(request): Promise<PipelineResponse> {
+        seen.push(request);
+        const status = statuses.length > 1 ? statuses.shift()! : statuses[0];
+        const body = status < 400 ? { RecognitionStatus: "Success", DisplayText: "Hi.", NBest: [{ Lexical: "hi" }] } : { code: "InternalServerError", message: "boom" };
+        return { request, status, headers: createHttpHeaders(), bodyAsText: JSON.stringify(body) };
+      },
+    };
+  }
+  const url = recognitionUrl("https://contoso.cognitiveservices.azure.com");
+
+  test("a recognition changes nothing, so a 5xx is resent (unlike a create)", async () => {
+    const http = scripted(500, 502, 200);
+    const client = new RecognitionClient({ url, key: "k-123456" }, { httpClient: http, retryDelayInMs: 1, maxRetryDelayInMs: 2 });
+    expect(lexicalText(await client.recognize(spokenClip("hi"), { language: "en-US", endpointId: "e1" }))).toBe("hi");
+    expect(http.seen).toHaveLength(3);
+    const sent = new URL(http.seen[0].url);
+    expect([sent.pathname, sent.searchParams.get("language"), sent.searchParams.get("format"), sent.searchParams.get("cid")]).toEqual([
+      "/stt/speech/recognition/conversation/cognitiveservices/v1",
+      "en-US",
+      "detailed",
+      "e1",
+    ]);
+    expect(http.seen[0].headers.get("Content-Type")).toBe("audio/wav; codecs=audio/pcm; samplerate=16000");
+    expect(http.seen[0].headers.get("Ocp-Apim-Subscription-Key")).toBe("k-123456");
   });
 });

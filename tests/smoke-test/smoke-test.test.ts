@@ -231,5 +231,11 @@ describe("npm run smoke-test with the stack's files", () => {
     const typo = await capture(() => main(["--stack-config", broken, "--stack-export", stackExport(healthy)], {}));
     expect(typo.code).toBe(2);
     expect(typo.err).toMatch(/--stack-config \S+Pulumi\.broken\.yaml: Stack config "locales": locales\[0\]\.smokeTest has an unknown key "maxWER"; allowed keys: clips, maxWordErrorRate\./);
+    // Clip paths are relative to the stack file's folder: here (a copy in another folder) the sandbox's clips are missing.
+    const elsewhere = path.join(dir, "Pulumi.sandbox.yaml");
+    fs.copyFileSync(sandbox, elsewhere);
+    const missing = await capture(() => main(["--stack-config", elsewhere, "--stack-export", stackExport(healthy)], { SPEECH_KEY: KEY }));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`clip examples/sandbox/en-US/smoke/greeting.wav (Pulumi.sandbox.yaml locales[0].smokeTest.clips[0].file) does not exist (looked at ${path.join(dir, "examples/sandbox/en-US/smoke/greeting.wav")})`);
   });
 });
