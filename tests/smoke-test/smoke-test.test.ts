@@ -9,6 +9,7 @@ import { ValidationError } from "../../components/domain";
 import { makeWav } from "../../components/training-data/wav";
 import { spokenClip } from "../../emulator/spoken-text";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { FakeClock } from "../../emulator/testing";
 import { main } from "../../scripts/smoke-test";
 
 const KEY = "smoke-key-7f3a9c";
@@ -108,6 +109,31 @@ describe("smokeTest (library)", () => {
     expect((bad as Error).message).toBe("clip cd.wav (clips[0].file) must be 16 kHz mono 16-bit PCM WAV; got PCM, 44100 Hz, 2 channel(s), 16-bit.");
     expect(emu.requestLog.length).toBe(mark);
   });
+});
+
+test("an endpoint still deploying does not serve yet: an access error, and the emulator refuses its recognitions too", async () => {
+  const clock = new FakeClock();
+  const slow = await startEmulator({ rateLimit: false, now: clock.now, durations: { endpoint: 60_000 }, resources: [{ name: "speech", region: "eastus", key: KEY }] });
+  try {
+    const api = new SpeechClient({ endpoint: slow.resources.speech.endpoint, key: KEY }, { rateLimit: false });
+    const data = await api.createDataset({ displayName: "text", locale: "en-US", kind: "Language", contentUrl: "https://data.example/text.txt" });
+    const model = await api.createModel({ displayName: "m", locale: "en-US", datasets: [{ self: data.self! }] });
+    const id = idFromSelf((await api.createEndpoint({ displayName: "e", locale: "en-US", model: { self: model.self! } })).self!);
+    const o = { endpoint: slow.resources.speech.endpoint, endpointId: id, locale: "en-US", clips: CLIPS, key: KEY, baseDir: dir, maxRetries: 0 };
+    const e = await smokeTest(o).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SmokeTestAccessError);
+    expect((e as Error).message).toBe(`endpoint ${id} is NotStarted, not Succeeded: it does not serve yet.`);
+    const refused = await fetch(`${slow.resources.speech.endpoint}/stt/speech/recognition/conversation/cognitiveservices/v1?language=en-US&cid=${id}`, {
+      method: "POST",
+      headers: { "Ocp-Apim-Subscription-Key": KEY, "Content-Type": "audio/wav" },
+      body: spokenClip("hello"),
+    });
+    expect(refused.status).toBe(409);
+    clock.advance(60_000);
+    expect((await smokeTest(o)).passed).toBe(true);
+  } finally {
+    await slow.stop();
+  }
 });
 
 describe("npm run smoke-test", () => {
