@@ -105,7 +105,8 @@ function accessProblem(e: unknown, where: string, secrets: (string | undefined)[
   if (!(e instanceof SpeechApiError)) return e;
   const status = e.statusCode;
   const message = redact(e.message, secrets);
-  if (status === undefined) return new SmokeTestAccessError(`${where} is unreachable: ${message}`, where);
+  // A transport error has a code (ECONNREFUSED, ENOTFOUND…); without one, no request left (e.g. no Entra token).
+  if (status === undefined) return new SmokeTestAccessError(`${where} ${e.code ? "is unreachable" : "could not be asked"}: ${message}`, where);
   if (status === 401 || status === 403) return new SmokeTestAccessError(`${where} refused the credentials (${status}): ${message}`, where);
   if (status === 429 || status >= 500) return new SmokeTestAccessError(`${where} did not answer (${status}) after retries: ${message}`, where);
   return e;

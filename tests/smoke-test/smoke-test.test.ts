@@ -136,6 +136,32 @@ test("an endpoint still deploying does not serve yet: an access error, and the e
   }
 });
 
+test("with Microsoft Entra ID: a bearer token from the credential (over TLS); a credential without a token is an access error", async () => {
+  const tls = await startEmulator({ rateLimit: false, tls: true, resources: [{ name: "speech", region: "eastus", key: KEY }] });
+  try {
+    const api = new SpeechClient({ endpoint: tls.resources.speech.endpoint, key: KEY }, { rateLimit: false, tlsCa: tls.ca });
+    const data = await api.createDataset({ displayName: "text", locale: "en-US", kind: "Language", contentUrl: "https://data.example/text.txt" });
+    const model = await api.createModel({ displayName: "m", locale: "en-US", datasets: [{ self: data.self! }] });
+    const id = idFromSelf((await api.createEndpoint({ displayName: "e", locale: "en-US", model: { self: model.self! } })).self!);
+    const scopes: string[] = [];
+    const credential = {
+      getToken: async (scope: string | string[]) => {
+        scopes.push(...[scope].flat());
+        return { token: "eyJ0eXAi.entra.token", expiresOnTimestamp: Date.now() + 3_600_000 };
+      },
+    };
+    const o = { endpoint: tls.resources.speech.endpoint, endpointId: id, locale: "en-US", clips: CLIPS, baseDir: dir, tlsCa: tls.ca, maxRetries: 0 };
+    expect((await smokeTest({ ...o, credential })).passed).toBe(true);
+    expect(new Set(scopes)).toEqual(new Set(["https://cognitiveservices.azure.com/.default"]));
+    const none = { getToken: async () => Promise.reject(new Error("no signed-in account")) };
+    const e = await smokeTest({ ...o, credential: none }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SmokeTestAccessError);
+    expect((e as Error).message).toMatch(new RegExp(`^${tls.resources.speech.endpoint.replace(/[.]/g, "\\.")} could not be asked: .*no signed-in account`));
+  } finally {
+    await tls.stop();
+  }
+});
+
 describe("npm run smoke-test", () => {
   test("a healthy endpoint: exit 0, each clip with its expected and heard text, the aligned marks and its WER; --json has every figure; the key is never printed", async () => {
     const json = path.join(dir, "healthy.json");
