@@ -192,7 +192,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     throw e;
   }
-  const key = o.key ?? env.SPEECH_KEY;
+  // An empty $SPEECH_KEY (an unset CI secret) means no key: Microsoft Entra ID.
+  const key = o.key || env.SPEECH_KEY || undefined;
   const results: SmokeTestResult[] = [];
   let code: number = EXIT.ok;
   try {

@@ -87,6 +87,9 @@ export class SmokeTestAccessError extends Error {
 
 function checkOptions(o: SmokeTestOptions): { maxWordErrorRate: number; clips: CheckedClip[] } {
   ensure("endpoint", o.endpoint, httpsOrLoopbackUrl());
+  if (!o.key && o.endpoint.startsWith("http:")) {
+    throw new ValidationError("endpoint", `endpoint ${o.endpoint} is plain http: Microsoft Entra ID tokens go over https only; give a key.`);
+  }
   if (!o.key && isRegionalEndpoint(o.endpoint)) {
     throw new ValidationError(
       "endpoint",

@@ -211,6 +211,12 @@ describe("npm run smoke-test", () => {
     expect(r.out + r.err).not.toMatch(/wrong-key-2b8e41|smoke-key-7f3a9c/);
   });
 
+  test("an empty $SPEECH_KEY is no key: Entra ID, whose tokens never go over plain http (exit 2 naming --endpoint)", async () => {
+    const r = await capture(() => main(explicit(healthy), { SPEECH_KEY: "" }));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/error: --endpoint: endpoint http:\/\/127\.0\.0\.1:\d+\/speech is plain http: Microsoft Entra ID tokens go over https only; give a key\./);
+  });
+
   test.each([
     [[], /^error: --endpoint is required \(or give --stack-config and --stack-export\)\./],
     [["--endpoint", "http://speech.example.com", "--endpoint-id", UNKNOWN, "--locale", "en-US", "--clip", "a.wav=hi"], /^error: --endpoint: endpoint must be an https URL/],
