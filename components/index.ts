@@ -54,6 +54,7 @@ export {
   type SpeechSettings,
   type StorageSettings,
   type ConfigReader,
+  type SmokeTestConfig,
 } from "./stack-config";
 
 // One vocabulary and one set of validators (locales, dataset kinds, SKUs, regions, roles).

@@ -11,6 +11,7 @@ import {
   SPEECH_SKUS,
   MODEL_WEIGHT_PERCENT,
   SKU_LIMITS,
+  SMOKE_TEST,
   TUNING_BOUNDS,
   ValidationError,
   WAIT_MINUTES,
@@ -67,6 +68,17 @@ export interface LocaleConfig {
   /** adoptId: an existing endpoint (its id) to bring under management instead of creating one */
   endpoint?: { displayName?: string; loggingEnabled?: boolean; waitMinutes?: number; adoptId?: string };
   expiryWarningDays?: number; // default 60
+  smokeTest?: SmokeTestConfig;
+}
+
+/**
+ * Clips the deployed endpoint must recognize (`npm run smoke-test -- --stack-config …`). file: a 16 kHz mono 16-bit
+ * PCM WAV of at most 60 s, relative to the project folder; text: the words spoken in it. maxWordErrorRate: the
+ * highest WER of any clip, in PERCENT like the evaluation gate (default 20).
+ */
+export interface SmokeTestConfig {
+  clips: { file: string; text: string }[];
+  maxWordErrorRate?: number;
 }
 
 /**
@@ -80,6 +92,7 @@ export interface CopiedLocaleConfig {
   copyFrom: { stack: string; waitMinutes?: number };
   endpoint?: LocaleConfig["endpoint"];
   expiryWarningDays?: number;
+  smokeTest?: SmokeTestConfig;
 }
 
 /** Settings for creating the Speech resource (resource group, region and store are wired by the program). */
@@ -209,8 +222,8 @@ function under<T>(key: string, f: () => T): T {
 }
 
 const PRINCIPAL_KEYS = ["principalId", "principalType"] as const;
-const LOCALE_KEYS = ["locale", "displayName", "datasets", "baseModel", "training", "evaluation", "endpoint", "expiryWarningDays", "copyFrom"] as const;
-const COPIED_LOCALE_KEYS = ["locale", "displayName", "copyFrom", "endpoint", "expiryWarningDays"] as const;
+const LOCALE_KEYS = ["locale", "displayName", "datasets", "baseModel", "training", "evaluation", "endpoint", "expiryWarningDays", "smokeTest", "copyFrom"] as const;
+const COPIED_LOCALE_KEYS = ["locale", "displayName", "copyFrom", "endpoint", "expiryWarningDays", "smokeTest"] as const;
 /** "<org>/<project>/<stack>" (or "<project>/<stack>", or a bare stack name), as `pulumi.StackReference` takes it. */
 const STACK_NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/;
 const DATASET_KEYS = ["name", "kind", "contentUrl", "manifest", "file", "contentHash", "waitMinutes"] as const;
@@ -232,6 +245,23 @@ function validateEndpoint(value: unknown, where: string): void {
   });
 }
 
+const spokenWords: Rule = (v) => (typeof v === "string" && /[\p{L}\p{N}]/u.test(v) ? undefined : "the words spoken in the clip (at least one word)");
+
+/** The shape of a locale's smoke test; the clip files themselves are checked by the smoke test before it sends them. */
+function validateSmokeTest(value: unknown, where: string): void {
+  if (value === undefined) return;
+  const t = section<SmokeTestConfig>(value, where, ["clips", "maxWordErrorRate"]);
+  if (!Array.isArray(t.clips) || t.clips.length === 0) throw new ValidationError(`${where}.clips`, `${where}.clips must list at least one clip { file, text }; got ${shown(t.clips)}.`);
+  t.clips.forEach((c, i) => {
+    const at = `${where}.clips[${i}]`;
+    section(c, at, ["file", "text"]);
+    ensure(`${at}.file`, c.file, string({ minLength: 1 }));
+    ensure(`${at}.text`, c.text, spokenWords);
+  });
+  // Percent, like the evaluation gate's maxWordErrorRate.
+  fields(where, t as unknown as Record<string, unknown>, { maxWordErrorRate: within(SMOKE_TEST.maxWordErrorRate) });
+}
+
 /** A locale served from another stack's model: nothing of training may be set. */
 export function validateCopiedLocale(value: unknown, where: string): CopiedLocaleConfig {
   const l = section<CopiedLocaleConfig>(value, where, COPIED_LOCALE_KEYS);
@@ -241,6 +271,7 @@ export function validateCopiedLocale(value: unknown, where: string): CopiedLocal
   ensure(`${where}.copyFrom.stack`, c.stack, (v) => (typeof v === "string" && STACK_NAME.test(v) ? undefined : 'a stack name such as "<org>/custom-speech/prod"'));
   fields(`${where}.copyFrom`, c as Record<string, unknown>, { waitMinutes: WAIT });
   validateEndpoint(l.endpoint, `${where}.endpoint`);
+  validateSmokeTest(l.smokeTest, `${where}.smokeTest`);
   return l;
 }
 
@@ -298,6 +329,7 @@ export function validateLocale(value: unknown, where: string): LocaleConfig {
     for (const k of ["maxWordErrorRate", "minWordErrorRateImprovement"] as const) if (e[k] !== undefined) e[k] = percentValue(e[k]);
   }
   validateEndpoint(l.endpoint, `${where}.endpoint`);
+  validateSmokeTest(l.smokeTest, `${where}.smokeTest`);
   return l;
 }
 

@@ -12,6 +12,7 @@ import { fileContent } from "./handlers/results";
 import { ApiError, badRequest } from "./errors";
 import { FaultInjector, SlidingWindowLimiter } from "./faults";
 import { settleCopies } from "./handlers/copy";
+import { MAX_RECOGNITION_BODY, RECOGNITION_PATH, recognize } from "./handlers/recognition";
 import { ROUTES, Router } from "./routes";
 import { DEFAULT_SCENARIO } from "./scenario";
 import { emptyResourceState, loadState, saveState } from "./store";
@@ -185,6 +186,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     if (resource.forbidden) {
       return reply(errorReply(new ApiError(403, "Forbidden", "InvalidPermissions", "The principal is authenticated but not authorized for this operation on the Speech resource.")));
+    }
+    // Short-audio recognition is another API on the same resource: no api-version, audio in the body.
+    if (RECOGNITION_PATH.test(path) && method === "POST") {
+      const audio = await readBody(req, MAX_RECOGNITION_BODY);
+      if (audio === "tooLarge") return reply(errorReply(new ApiError(413, "InvalidArgument", "AudioLengthLimitExceeded", "The audio is longer than the 60 s the short-audio API takes.")));
+      const ctx: Ctx = { core, resource, params: {}, query: parsed.searchParams, path, headers: req.headers, body: audio, now: now() };
+      try {
+        return reply(recognize(ctx));
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        return reply(errorReply(e));
+      }
     }
     const version = parsed.searchParams.get("api-version");
     if (version !== API_VERSION) {

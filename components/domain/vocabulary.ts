@@ -97,6 +97,12 @@ export const GATE_BOUNDS = {
 } as const;
 
 /**
+ * The smoke test of a deployed endpoint: the highest WER (percent, like the evaluation gate) a clip may have. Short
+ * clips make coarse rates (one error in ten words is 10 %), so the default leaves room for one or two.
+ */
+export const SMOKE_TEST = { maxWordErrorRate: { min: 0, max: 100 }, defaultMaxWordErrorRate: 20 } as const;
+
+/**
  * The tag SpeechAccount puts on its Speech resource to say what the account is for: "training" (needs a region with
  * Custom Speech training hardware) or "inference-only" (a model-copy target, any region). The policy pack (policy/)
  * reads it, so a rule about training regions holds for the resources Azure has, not only for the program's args.

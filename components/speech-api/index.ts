@@ -13,3 +13,5 @@ export { PollDeadlineExceededError, pollUntilTerminal } from "./polling";
 export type { PollOptions } from "./polling";
 export { DEFAULT_RATE_LIMIT } from "./rate-budget";
 export type { RateLimit } from "./rate-budget";
+export { RecognitionClient, SHORT_AUDIO_CONTENT_TYPE, isRegionalEndpoint, lexicalText, recognitionUrl } from "./recognition";
+export type { RecognitionCandidate, RecognitionClientOptions, RecognitionConnection, RecognitionResult } from "./recognition";

@@ -26,8 +26,8 @@ export interface RetryOptions {
 const NOT_SENT_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 // Transport errors where the service may or may not have acted on the request.
 const MAYBE_SENT_ERRORS = new Set(["ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT", "EPIPE"]);
-// POST actions whose repetition is harmless (a second authorization or commit of the same list).
-const REPEATABLE_POST = /(\/models:authorizecopy|\/blocks:commit)$/;
+// POST actions whose repetition is harmless (a second authorization or commit of the same list, a recognition).
+const REPEATABLE_POST = /(\/models:authorizecopy|\/blocks:commit|\/speech\/recognition\/\w+\/cognitiveservices\/v1)$/;
 
 /** GET/PUT/PATCH/DELETE are idempotent; POST creates are not (a resent create could train twice). */
 export function isReplayable(request: PipelineRequest): boolean {

@@ -104,6 +104,14 @@ describe("Stack configuration", () => {
     expect(c.tags).toEqual({ environment: "prod", owner: "speech-team", costCenter: "4711" });
   });
 
+  test("the sandbox stack names three smoke-test clips that exist, with a 20 % threshold", () => {
+    const c = loadStackConfig(reader(stackValues("sandbox")));
+    const smoke = c.locales[0].smokeTest!;
+    expect(smoke.maxWordErrorRate).toBe(20);
+    expect(smoke.clips.map((x) => x.file)).toEqual(["greeting.wav", "order-status.wav", "product.wav"].map((f) => `examples/sandbox/en-US/smoke/${f}`));
+    for (const clip of smoke.clips) expect(fs.existsSync(path.join(ROOT, clip.file))).toBe(true);
+  });
+
   test("a region is required", () => {
     expect(() => loadStackConfig(reader({}))).toThrow(/Stack config "region": is required/);
   });
@@ -209,8 +217,20 @@ describe("Locale configuration", () => {
     [(l: any) => (l.endpoint = { adoptId: "ep-1" }), /locales\[0\]\.endpoint\.adoptId must be a GUID/],
     [(l: any) => (l.evaluation.minWordErrorRateImprovement = -101), /minWordErrorRateImprovement must be a number in percent from -100 to 100 \(8 means 8 %\); got -101/],
     [(l: any) => (l.training.waitMinutes = -1), /locales\[0\]\.training\.waitMinutes must be a number from 0 to 10080/],
+    // The smoke test's clips: shape and threshold (the files are checked by the smoke test before it sends them).
+    [(l: any) => (l.smokeTest = { clips: [] }), /locales\[0\]\.smokeTest\.clips must list at least one clip \{ file, text \}; got \[\]/],
+    [(l: any) => (l.smokeTest = { clips: [{ file: "a.wav", text: "hi" }], maxWER: 5 }), /locales\[0\]\.smokeTest has an unknown key "maxWER"; allowed keys: clips, maxWordErrorRate/],
+    [(l: any) => (l.smokeTest = { clips: [{ file: "a.wav", text: "hi", lang: "en" }] }), /locales\[0\]\.smokeTest\.clips\[0\] has an unknown key "lang"; allowed keys: file, text/],
+    [(l: any) => (l.smokeTest = { clips: [{ file: "a.wav", text: " ?! " }] }), /locales\[0\]\.smokeTest\.clips\[0\]\.text must be the words spoken in the clip \(at least one word\); got " \?! "/],
+    [(l: any) => (l.smokeTest = { clips: [{ text: "hello" }] }), /locales\[0\]\.smokeTest\.clips\[0\]\.file must be a string; got nothing/],
+    [(l: any) => (l.smokeTest = { clips: [{ file: "a.wav", text: "hi" }], maxWordErrorRate: 200 }), /locales\[0\]\.smokeTest\.maxWordErrorRate must be a number from 0 to 100; got 200/],
   ])("a bad locale fails naming the property (%#)", (change, message) => {
     expect(() => validateLocale(withChange(change), "locales[0]")).toThrow(message);
+  });
+
+  test("a smoke test names clips relative to the project and a threshold in percent, like the gate", () => {
+    const smokeTest = { clips: [{ file: "smoke/hello.wav", text: "Hello, Contoso!" }], maxWordErrorRate: 25 };
+    expect(validateLocale({ ...locale, smokeTest }, "locales[0]").smokeTest).toEqual(smokeTest);
   });
 
   test("the gate bounds are the Evaluation resource's: a tolerated regression (negative improvement) is allowed", () => {
@@ -251,6 +271,12 @@ describe("Locales copied from another stack (copyFrom)", () => {
     [{ ...copied, endpoint: { displayName: "x", logging: true } }, /locales\[0\]\.endpoint has an unknown key "logging"/],
   ])("a bad copied locale is refused, naming the key: %#", (entry, message) => {
     expect(() => loadStackConfig(reader({ ...minimal, locales: [entry] }))).toThrow(message);
+  });
+
+  test("a copied locale may name smoke-test clips too (its endpoint serves the copy)", () => {
+    const smokeTest = { clips: [{ file: "smoke/de.wav", text: "Guten Tag" }] };
+    expect(loadStackConfig(reader({ ...minimal, locales: [{ ...copied, smokeTest }] })).copiedLocales[0].smokeTest).toEqual(smokeTest);
+    expect(() => loadStackConfig(reader({ ...minimal, locales: [{ ...copied, smokeTest: { clips: "de.wav" } }] }))).toThrow(/locales\[0\]\.smokeTest\.clips must list at least one clip/);
   });
 
   test("a locale both trained here and copied is refused as appearing twice", () => {

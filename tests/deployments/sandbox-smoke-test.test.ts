@@ -1,0 +1,61 @@
+// The smoke test of the sandbox's deployed endpoint, as deploy.yml runs it after `up`: the real sandbox deployment
+// (index.ts + Pulumi.sandbox.yaml on the Pulumi engine, the emulator, Azurite), `pulumi stack export`, then
+// `npm run smoke-test -- --stack-config Pulumi.sandbox.yaml --stack-export …` with the stack file's own clips.
+import * as fs from "fs";
+import * as path from "path";
+import { main as smokeTest } from "../../scripts/smoke-test";
+import { ROOT, deployedSandboxStack, live, type SandboxStack } from "../support/sandbox-stack";
+
+jest.setTimeout(180_000); // a run of the real Pulumi CLI
+
+let s: SandboxStack;
+let exported: string;
+beforeAll(async () => {
+  s = await deployedSandboxStack();
+  exported = path.join(s.dir, "state.json");
+  fs.writeFileSync(exported, await s.stack.exportState());
+});
+afterAll(() => s?.stop());
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const o = jest.spyOn(process.stdout, "write").mockImplementation((x) => ((out += String(x)), true));
+  const e = jest.spyOn(process.stderr, "write").mockImplementation((x) => ((err += String(x)), true));
+  try {
+    return { code: await smokeTest(args, { SPEECH_KEY: s.emu.resources.speech.key }), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+const args = ["--stack-config", path.join(ROOT, "Pulumi.sandbox.yaml"), "--stack-export", "", "--retries", "0"];
+const withExport = () => args.map((a, i) => (i === 3 ? exported : a));
+const modelId = () => live(s.stack, "model").id!;
+
+test("the healthy sandbox endpoint passes with the stack file's clips", async () => {
+  const r = await run(withExport());
+  expect(r.err).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.out).toContain(`Smoke test of endpoint ${live(s.stack, "endpoint").id} (en-US) on ${s.emu.resources.speech.endpoint}`);
+  expect(r.out).toContain("3 of 3 clip(s) passed");
+});
+
+test("a degraded model behind the same endpoint fails, naming the clip, the expected and the heard text", async () => {
+  s.emu.setScenario({ perModel: { [modelId()]: 45 } });
+  try {
+    const r = await run(withExport());
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/failed: examples\/sandbox\/en-US\/smoke\/greeting\.wav \(en-US\): expected "Thank you for calling Contoso support\. How can I help you today\?", heard "[a-z ]+" \(WER 41\.7 %, at most 20 %\)/);
+  } finally {
+    s.emu.setScenario({ perModel: {} });
+  }
+});
+
+test("an endpoint that no longer exists: exit 3 naming it", async () => {
+  const id = live(s.stack, "endpoint").id!;
+  await s.client().deleteEndpoint(id);
+  const r = await run(withExport());
+  expect(r.code).toBe(3);
+  expect(r.err).toBe(`error: endpoint ${id} does not exist on the Speech resource ${s.emu.resources.speech.endpoint}.\n`);
+});
