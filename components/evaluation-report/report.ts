@@ -116,7 +116,7 @@ function reportFile(f: EvaluatedFile): ReportFile {
     ...(model1 && { model1 }),
     ...(model2 && { model2 }),
     ...(w1 !== undefined && w2 !== undefined && { wordErrorRateDelta: w2 - w1 }),
-    ...(f.audio && { audio: f.audio }),
+    ...(f.audio && { audio: "omitted" in f.audio ? { omitted: redact(f.audio.omitted) } : f.audio }),
   };
 }
 
