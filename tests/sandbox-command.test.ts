@@ -177,6 +177,13 @@ describe("npm run sandbox, then --destroy", () => {
     expect(io.text.out).toContain(`    endpoint URL  wss://eastus.stt.speech.microsoft.com/stt/speech/universal/v2?cid=${endpointId}\n`);
     expect(io.text.out).toContain(`    model         ${modelId}\n`);
     expect(io.text.out).toContain("    gate          passed: candidate WER 8 %, baseline WER 12 % (4 points better)\n");
+    // The evaluation's report, its path printed: the service's figures and the gate's verdict in it.
+    const report = path.join(dir, "evaluation-reports", "en-US.html");
+    expect(io.text.out).toContain(`Evaluation report (en-US, evaluation): ${report}\n`);
+    const html = fs.readFileSync(report, "utf8");
+    expect(html).toContain('data-verdict="passed"');
+    expect(html).toContain('<td class="num" data-figure="wer2">8 %</td>');
+    expect(html).not.toContain("local-key");
     // The engine's own progress came through the output stream.
     expect(io.text.out).toMatch(/\+ +pulumi-nodejs:dynamic\/custom-speech:Endpoint speech-en-us-endpoint created/);
     expect(io.text.out).toMatch(/Resources:\n +\+ 9 created/);
@@ -249,6 +256,12 @@ describe("--fail-gate, next to an Azurite the sandbox did not start", () => {
     expect(services.speech).toMatchObject({ scenario: "gate-fails" });
     expect(io.text.out).toContain("(WER scenario gate-fails: custom models 15 %");
     expect(await entitiesOf(client(services.speech!.port))).toMatchObject({ models: 1, evaluations: 1, endpoints: 0 });
+    // --fail-gate shows the failing evaluation's report: why the gate failed, clip by clip.
+    const report = path.join(dir, "evaluation-reports", "en-US.html");
+    expect(io.text.out).toContain(`Evaluation report (en-US, the failing gate's evaluation): ${report}\n`);
+    const html = fs.readFileSync(report, "utf8");
+    expect(html).toContain('data-verdict="failed"');
+    expect(html).toContain('<td class="num" data-figure="wer2">15 %</td>');
   }, 180_000);
 
   test("a run without --fail-gate on that deployment is refused before anything starts (exit 2)", async () => {

@@ -99,5 +99,8 @@ export async function automationRunner(ctx: RunnerContext): Promise<StackRunner>
     async outputs(): Promise<StackOutputs> {
       return last ?? (await keepTracked(() => stack.outputs()));
     },
+    async exportState() {
+      return keepTracked(() => stack.exportStack());
+    },
   };
 }

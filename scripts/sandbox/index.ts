@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { DurationKind } from "../../emulator";
 import { WER_SCENARIOS, type WerScenarioName } from "../../emulator/scenario";
+import { evaluationsFromStackExport, writeEvaluationReport } from "../../components/evaluation-report";
 import { SpeechClient } from "../../components/speech-api";
 import { mergeManifest, readManifest, redact, syncDatasets, writeManifest, type DatasetSpec } from "../../components/training-data";
 import { atLeast, MIN_PULUMI_CLI, noCliMessage, oldCliMessage, type PulumiCli } from "./pulumi-cli";
@@ -24,7 +25,7 @@ import {
   type ServiceRecord,
 } from "./services";
 import { writeStackFileCopy } from "./stack-file";
-import type { RunnerContext, SandboxDeps, SandboxOptions, StackOutputs } from "./types";
+import type { RunnerContext, SandboxDeps, SandboxOptions, StackOutputs, StackRunner } from "./types";
 
 export * from "./types";
 export { locatePulumiCli, MIN_PULUMI_CLI, RECOMMENDED_PULUMI_CLI, noCliMessage, type PulumiCli } from "./pulumi-cli";
@@ -54,6 +55,8 @@ export interface SandboxPaths {
   configCopy: string;
   manifest: string;
   syncCache: string;
+  /** Evaluation reports (<locale>.html, .md, .json). */
+  reports: string;
 }
 
 export function sandboxPaths(dir: string): SandboxPaths {
@@ -65,6 +68,7 @@ export function sandboxPaths(dir: string): SandboxPaths {
     configCopy: path.join(dir, `Pulumi.${STACK}.yaml`),
     manifest: path.join(dir, "training-data.sandbox.manifest.json"),
     syncCache: path.join(dir, ".sync-cache.json"),
+    reports: path.join(dir, "evaluation-reports"),
   };
 }
 
@@ -260,6 +264,24 @@ export function formatOutputs(outputs: StackOutputs): string {
   return lines.join("\n") + "\n";
 }
 
+/**
+ * The report of every evaluation the stack holds (a failed gate's too), written under the state folder; prints each
+ * path. A report that cannot be made is said, never fatal: the deployment's own outcome stands.
+ */
+async function reports(s: Sandbox, runner: StackRunner, port: number): Promise<void> {
+  try {
+    const found = evaluationsFromStackExport(await runner.exportState());
+    const client = new SpeechClient({ endpoint: speechEndpoint(port), key: SPEECH_RESOURCE.key }, { rateLimit: false });
+    for (const e of found) {
+      const written = await writeEvaluationReport(client, e.evaluation, s.p.reports, e.locale, { gate: e.gate });
+      const verdict = written.report.gate.passed === false ? "the failing gate's evaluation" : "evaluation";
+      s.out(`Evaluation report (${e.locale}, ${verdict}): ${written.html}\n`);
+    }
+  } catch (e) {
+    s.deps.stderr.write(`No evaluation report: ${failureText(e)}\n`);
+  }
+}
+
 async function up(s: Sandbox, scenario: WerScenarioName): Promise<number> {
   if (s.record.stack && s.record.stack.scenario !== scenario) {
     const was = s.record.stack.scenario === "gate-fails" ? "with --fail-gate" : "without --fail-gate";
@@ -280,11 +302,13 @@ async function up(s: Sandbox, scenario: WerScenarioName): Promise<number> {
     await runner.up((t) => s.out(t));
   } catch (e) {
     s.deps.stderr.write(`\nThe update failed: ${failureText(e)}\n`);
+    if (scenario === "gate-fails") await reports(s, runner, ports.speech);
     if (scenario === "gate-fails") s.deps.stderr.write("This is the failing gate --fail-gate shows: no endpoint serves the rejected model. ");
     s.deps.stderr.write("The services keep running; `npm run sandbox -- --destroy` tears everything down.\n");
     return EXIT.failed;
   }
   s.out("\n" + formatOutputs(await runner.outputs()));
+  await reports(s, runner, ports.speech);
   s.out(`Speech endpoint ${speechEndpoint(ports.speech)} (key: the stack's secret existingSpeechKey), blob storage ${blobEndpoint(ports.blob)}.\n`);
   s.out("Tear it down with `npm run sandbox -- --destroy`.\n");
   return EXIT.ok;

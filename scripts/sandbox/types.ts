@@ -23,6 +23,8 @@ export interface StackRunner {
   destroy(onOutput: (text: string) => void): Promise<void>;
   /** The stack outputs after the last up. */
   outputs(): Promise<StackOutputs>;
+  /** `pulumi stack export`: the state, failed resources included (the evaluation of a failing gate). */
+  exportState(): Promise<unknown>;
 }
 
 export interface RunnerContext {
