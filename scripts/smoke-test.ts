@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { SMOKE_TEST, ValidationError, ensure, within, type Rule } from "../components/domain";
-import { SmokeTestAccessError, alignedLines, deployedEndpoints, smokeTest, type ClipResult, type SmokeClip, type SmokeTestResult } from "../components/smoke-test";
+import { SmokeTestAccessError, alignedLines, changedLocales, deployedEndpoints, smokeTest, type ClipResult, type SmokeClip, type SmokeTestResult } from "../components/smoke-test";
 import { redact } from "../components/speech-api";
 import type { StackConfig } from "../components/stack-config";
 
@@ -21,6 +21,7 @@ interface CliOptions {
   maxWer?: string;
   stackConfig?: string;
   stackExport?: string;
+  changedSince?: string;
   key?: string;
   json?: string;
   retries: string;
@@ -52,6 +53,7 @@ function buildProgram(): Command {
     .option("--max-wer <percent>", `the highest word error rate a clip may have, in percent (default: the stack's smokeTest.maxWordErrorRate, else ${SMOKE_TEST.defaultMaxWordErrorRate})`)
     .option("--stack-config <file>", "a Pulumi.<stack>.yaml whose locales name smokeTest clips (paths relative to its folder)")
     .option("--stack-export <file>", "`pulumi stack export` of that stack after `up` ('-' for stdin): the Speech endpoint and endpoint ids")
+    .option("--changed-since <file>", "with --stack-export: a `pulumi stack export` taken before the `up`; test only the locales whose endpoint is new or serves another model")
     .option("--key <key>", "the Speech resource key (else $SPEECH_KEY, else Microsoft Entra ID)")
     .option("--json <file>", "write every result as JSON to this file")
     .option("--retries <n>", "retries of a refused connection, throttling or a 5xx answer", "3")
@@ -118,7 +120,20 @@ function plansFromStack(o: CliOptions, maxWer: number | undefined): Plan[] {
   const deployed = deployedEndpoints(exported, `--stack-export ${o.stackExport}`);
   const all = [...config.locales, ...config.copiedLocales];
   const index = new Map(all.map((l, i) => [l.locale, i]));
-  const chosen = all.filter((l) => l.smokeTest && (!o.locale || l.locale.toLowerCase() === o.locale.toLowerCase()));
+  let chosen = all.filter((l) => l.smokeTest && (!o.locale || l.locale.toLowerCase() === o.locale.toLowerCase()));
+  if (o.changedSince !== undefined) {
+    let before: unknown;
+    try {
+      before = JSON.parse(fs.readFileSync(o.changedSince, "utf8"));
+    } catch (e) {
+      throw usage("--changed-since", `--changed-since ${o.changedSince} cannot be read as JSON: ${(e as Error).message}`);
+    }
+    const changed = new Set(changedLocales(before, deployed, `--changed-since ${o.changedSince}`));
+    const unchanged = chosen.filter((l) => !changed.has(l.locale)).map((l) => l.locale);
+    chosen = chosen.filter((l) => changed.has(l.locale));
+    if (chosen.length === 0) return [];
+    if (unchanged.length) process.stdout.write(`Not tested (endpoint and model as before the update): ${unchanged.join(", ")}\n`);
+  }
   if (chosen.length === 0) {
     const withClips = all.filter((l) => l.smokeTest).map((l) => l.locale);
     throw usage(
@@ -148,6 +163,7 @@ function plans(o: CliOptions): Plan[] {
   if (!/^[0-9]+$/.test(o.retries) || Number(o.retries) > 10) throw usage("--retries", `--retries must be a whole number from 0 to 10; got ${JSON.stringify(o.retries)}.`);
   if (o.stackConfig) return plansFromStack(o, maxWer);
   if (o.stackExport) throw usage("--stack-config", "--stack-config is required with --stack-export: the stack file names the clips.");
+  if (o.changedSince) throw usage("--changed-since", "--changed-since goes with --stack-config and --stack-export.");
   for (const [flag, v] of [["--endpoint", o.endpoint], ["--endpoint-id", o.endpointId], ["--locale", o.locale]] as const) {
     if (v === undefined) throw usage(flag, `${flag} is required (or give --stack-config and --stack-export).`);
   }
@@ -196,6 +212,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const key = o.key || env.SPEECH_KEY || undefined;
   const results: SmokeTestResult[] = [];
   let code: number = EXIT.ok;
+  if (todo.length === 0) say(process.stdout, `No endpoint with smokeTest clips is new or serves another model since ${o.changedSince}: nothing to test.\n`);
   try {
     for (const p of todo) {
       say(process.stdout, `Smoke test of endpoint ${p.endpointId} (${p.locale}) on ${p.endpoint}\n`);

@@ -49,6 +49,10 @@ describe("sclite word alignment", () => {
     expect(words("Hello, World! Don’t e-mail «Zürich».")).toEqual(["hello", "world", "don’t", "e-mail", "zürich"]);
     expect(align("Hello, World! Don't stop.", "hello world don't STOP")).toMatchObject({ words: 4, correct: 4, wordErrorRate: 0 });
     expect(align("don't stop", "dont stop")).toMatchObject({ substitutions: 1 });
+    // A point or comma between digits is part of the number: 3.5 is not 35; a sentence's last point is dropped.
+    expect(words("It costs 3.5 dollars, or 1,000 cents. Call 5.")).toEqual(["it", "costs", "3.5", "dollars", "or", "1,000", "cents", "call", "5"]);
+    expect(align("3.5", "35")).toMatchObject({ substitutions: 1 });
+    expect(words("e.g. U.S.")).toEqual(["eg", "us"]);
   });
 
   it("a data set's totals are the per-file counts summed, not the mean of per-file rates", () => {

@@ -36,15 +36,20 @@ export interface Alignment extends ErrorCounts {
 
 /**
  * The words of a transcript in lexical form: lower case, split on white space, punctuation dropped except an
- * apostrophe or hyphen inside a word ("don't", "e-mail"). Letters and digits of every script are kept.
+ * apostrophe or hyphen inside a word ("don't", "e-mail") or a point or comma between digits ("3.5", "1,000": else
+ * "3.5" would match "35"). Letters and digits of every script are kept.
  */
 export function words(text: string): string[] {
   return text
     .normalize("NFC")
     .toLocaleLowerCase()
     .split(/\s+/u)
-    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "").replace(/[^\p{L}\p{N}\p{M}'’-]/gu, ""))
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "").replace(/[^\p{L}\p{N}\p{M}'’-]/gu, keepNumberSeparator))
     .filter((w) => w.length > 0);
+}
+
+function keepNumberSeparator(c: string, at: number, w: string): string {
+  return (c === "." || c === ",") && /\p{N}/u.test(w[at - 1] ?? "") && /\p{N}/u.test(w[at + 1] ?? "") ? c : "";
 }
 
 /** Aligns a hypothesis to a reference (both already split into words). */

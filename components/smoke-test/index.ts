@@ -11,7 +11,7 @@ import { checkClips, type CheckedClip, type SmokeClip } from "./clips";
 
 export { MAX_CLIP_SECONDS, checkClip, checkClips, type CheckedClip, type SmokeClip } from "./clips";
 export { ALIGNMENT_RULE, type AlignedOp, type AlignedWord };
-export { deployedEndpoints, type DeployedEndpoints } from "./stack-export";
+export { changedLocales, deployedEndpoints, type DeployedEndpoints } from "./stack-export";
 
 export interface SmokeTestOptions {
   /** The Speech resource's endpoint, e.g. https://<name>.cognitiveservices.azure.com (the stack's `speechEndpoint`). */

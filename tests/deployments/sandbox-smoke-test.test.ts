@@ -52,6 +52,29 @@ test("a degraded model behind the same endpoint fails, naming the clip, the expe
   }
 });
 
+test("--changed-since: only endpoints that are new or serve another model since the export before the up are tested", async () => {
+  const unchanged = await run([...withExport(), "--changed-since", exported]);
+  expect(unchanged.code).toBe(0);
+  expect(unchanged.out).toContain(`No endpoint with smokeTest clips is new or serves another model since ${exported}: nothing to test.`);
+  expect(unchanged.out).not.toContain("Smoke test of endpoint");
+
+  // Before the update the endpoint served another model (a retrain swapped it): tested.
+  const before = JSON.parse(fs.readFileSync(exported, "utf8"));
+  const stack = before.deployment.resources.find((r: { type: string }) => r.type === "pulumi:pulumi:Stack");
+  expect(stack.outputs.locales["en-US"].modelId).toBe(modelId());
+  stack.outputs.locales["en-US"].modelId = "the-model-before";
+  const swapped = path.join(s.dir, "before-swap.json");
+  fs.writeFileSync(swapped, JSON.stringify(before));
+  const r = await run([...withExport(), "--changed-since", swapped]);
+  expect(r.code).toBe(0);
+  expect(r.out).toContain("3 of 3 clip(s) passed");
+
+  // A first deployment (an export of a stack never deployed): every endpoint is new.
+  const empty = path.join(s.dir, "before-first.json");
+  fs.writeFileSync(empty, JSON.stringify({ version: 3, deployment: { manifest: {}, resources: [] } }));
+  expect((await run([...withExport(), "--changed-since", empty])).out).toContain("3 of 3 clip(s) passed");
+});
+
 test("an endpoint that no longer exists: exit 3 naming it", async () => {
   const id = live(s.stack, "endpoint").id!;
   await s.client().deleteEndpoint(id);

@@ -72,8 +72,30 @@ test("deploy: dev first, then prod behind the prod environment, one deployment a
   const up = doc("up.yml");
   expect(up.jobs.up.environment).toBe("${{ inputs.environment }}");
   expect(up.jobs.up["timeout-minutes"]).toBeLessThanOrEqual(360); // GitHub-hosted runners stop jobs at 6 hours
-  const pulumi = steps("up.yml").find((s) => s.uses?.startsWith("pulumi/actions"))!;
+  const pulumi = steps("up.yml").find((s) => s.uses?.startsWith("pulumi/actions") && s.with?.command)!;
   expect(pulumi.with).toMatchObject({ command: "up", plan: "${{ steps.plan.outputs.file }}" });
+});
+
+test("up: the evaluation reports also when the gate failed (artifact and job summary), then the smoke test of the endpoints that changed", () => {
+  const all = steps("up.yml");
+  const at = (pred: (s: Step) => boolean) => all.findIndex(pred);
+  const up = at((s) => s.uses?.startsWith("pulumi/actions") === true && s.with?.command === "up");
+  const before = at((s) => s.name === "the state before the update");
+  const reports = at((s) => s.name === "evaluation reports");
+  const smoke = at((s) => s.name === "smoke test of the endpoints that changed");
+  expect([before < up, up < reports, reports < smoke]).toEqual([true, true, true]);
+  expect(all[before].run).toContain('pulumi stack export --stack "${{ inputs.stack }}" > "$RUNNER_TEMP/before.json"');
+  // always(): a failed gate fails the up step, and that is when the report matters most.
+  expect(all[reports].if).toBe("always() && steps.up.conclusion != 'skipped'");
+  expect(all[reports].run).toContain('npm run -s evaluation-report -- --stack-export "$RUNNER_TEMP/after.json" --out evaluation-reports --summary "$GITHUB_STEP_SUMMARY"');
+  const artifact = all.find((s) => s.uses?.startsWith("actions/upload-artifact") && s.with?.path === "evaluation-reports/")!;
+  expect(artifact.if).toBe("always() && steps.up.conclusion != 'skipped'");
+  expect(all[smoke].if).toMatch(/^steps\.up\.conclusion == 'success'/);
+  expect(all[smoke].run).toContain('npm run -s smoke-test -- --stack-config "Pulumi.${{ inputs.stack }}.yaml" --stack-export "$RUNNER_TEMP/after.json" --changed-since "$RUNNER_TEMP/before.json"');
+  // The scripts the steps call exist.
+  const scripts = JSON.parse(fs.readFileSync(path.join(__dirname, "../../package.json"), "utf8")).scripts;
+  expect(scripts["evaluation-report"]).toBeDefined();
+  expect(scripts["smoke-test"]).toBeDefined();
 });
 
 test("long deploys keep their Azure identity: a workload-identity token file refreshed in the background", () => {
@@ -106,7 +128,7 @@ test("drift: refresh expecting no change, then the expiry report that fails the 
 test("preview and up run the policy pack with the stack's pack config, and every deployed stack has one", () => {
   const preview = steps("preview.yml").find((s) => s.name?.startsWith("pulumi preview"))!;
   expect(preview.run).toMatch(/pulumi preview [^>]*--policy-pack policy --policy-pack-config "policy\/config\/\$\{\{ matrix.stack \}\}.json"/);
-  const up = steps("up.yml").find((s) => s.uses?.startsWith("pulumi/actions"))!;
+  const up = steps("up.yml").find((s) => s.uses?.startsWith("pulumi/actions") && s.with?.command)!;
   expect(up.with).toMatchObject({ policyPacks: "policy", policyPackConfigs: "policy/config/${{ inputs.stack }}.json" });
   const stacks = [...doc("preview.yml").jobs.preview.strategy.matrix.stack, ...Object.values(doc("deploy.yml").jobs).map((j: any) => j.with.stack)];
   for (const stack of new Set(stacks)) expect([stack, fs.existsSync(path.join(DIR, "../../policy/config", `${stack}.json`))]).toEqual([stack, true]);
