@@ -10,6 +10,7 @@ import { SMOKE_TEST, ValidationError, ensure, within, type Rule } from "../compo
 import { SmokeTestAccessError, alignedLines, changedLocales, deployedEndpoints, smokeTest, type ClipResult, type SmokeClip, type SmokeTestResult } from "../components/smoke-test";
 import { redact } from "../components/speech-api";
 import type { StackConfig } from "../components/stack-config";
+import { exitCodesHelp } from "./cli";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, access: 3 } as const;
 
@@ -59,8 +60,10 @@ function buildProgram(): Command {
     .option("--retries <n>", "retries of a refused connection, throttling or a 5xx answer", "3")
     .addHelpText(
       "after",
-      "\nExit codes: 0 every clip passed, 1 a clip failed (its clip, expected and heard text are printed), 2 usage or bad input " +
-        "(the option is named), 3 a service unreachable, credentials refused or no such endpoint (the URL or endpoint id is named).\n",
+      exitCodesHelp({
+        failed: "a clip failed: its word error rate is above the threshold (the clip, expected and heard text are printed)",
+        unreachable: "a service unreachable, credentials refused, or no such endpoint (the URL or the endpoint id is named)",
+      }),
     );
 }
 

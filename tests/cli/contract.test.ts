@@ -99,6 +99,28 @@ export const COMMANDS: Row[] = [
     usage: { argv: () => ["--destroy", "--fail-gate"], names: () => [/--destroy/, /--fail-gate/] },
     badInput: { argv: () => ["--duration", "training=100"], names: () => [/--duration/, /dataset, model, endpoint, evaluation, copy/] },
   },
+  {
+    command: "evaluation-report",
+    script: "scripts/evaluation-report.ts",
+    reachesService: true,
+    usage: { argv: (f) => ["--stack-export", f.emptyObject, "--evaluation", "e1"], names: () => [/--stack-export/, /--evaluation/] },
+    badInput: { argv: (f) => ["--stack-export", f.notJson], names: (f) => [/--stack-export/, new RegExp(esc(f.notJson))] },
+    unreachable: {
+      argv: (f) => ["--evaluation", "00000000-0000-0000-0000-000000000001", "--endpoint", `http://127.0.0.1:${f.closedPort}`, "--key", "k1k1k1", "--out", path.join(f.dir, "reports")],
+      names: (f) => [new RegExp(`127\\.0\\.0\\.1:${f.closedPort}`), /00000000-0000-0000-0000-000000000001/],
+    },
+  },
+  {
+    command: "smoke-test",
+    script: "scripts/smoke-test.ts",
+    reachesService: true,
+    usage: { argv: () => ["--endpoint", "https://a.cognitiveservices.azure.com", "--endpoint-id", "00000000-0000-0000-0000-0000000000e1", "--locale", "en-US"], names: () => [/--clip/, /<file>=<text>/] },
+    badInput: { argv: (f) => ["--endpoint", "https://a.cognitiveservices.azure.com", "--endpoint-id", "00000000-0000-0000-0000-0000000000e1", "--locale", "en-US", "--clip", `${f.notJson}=hello`, "--key", "k1k1k1"], names: (f) => [new RegExp(esc(f.notJson))] },
+    unreachable: {
+      argv: (f) => ["--endpoint", `http://127.0.0.1:${f.closedPort}`, "--endpoint-id", "00000000-0000-0000-0000-0000000000e1", "--locale", "en-US", "--clip", `${path.join(ROOT, "examples/sandbox/en-US/smoke/greeting.wav")}=hello`, "--key", "k1k1k1", "--retries", "0"],
+      names: (f) => [new RegExp(`127\\.0\\.0\\.1:${f.closedPort}`)],
+    },
+  },
 ];
 
 let files: Files;
