@@ -75,13 +75,9 @@ function bestText(best: unknown): string | undefined {
  * tags. Returns what was heard, or why the file cannot be read.
  */
 export function parseScoreFile(text: string): HeardFile | { problem: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { problem: "not JSON" };
-  }
-  if (!isObject(json)) return { problem: "not a JSON object" };
+  const parsed = jsonObject(text);
+  if (!("json" in parsed)) return parsed;
+  const json = parsed.json;
   const phrases = json.recognizedPhrases;
   if (!Array.isArray(phrases)) return { problem: "no recognizedPhrases array" };
   const texts: string[] = [];
@@ -95,15 +91,21 @@ export function parseScoreFile(text: string): HeardFile | { problem: string } {
   return { source: sourceName(str(json.source)), ...(model && { modelSelf: model }), text: texts.join(" ").trim() };
 }
 
-/** A transcription result file (kind Transcription, the batch transcription shape). */
-export function parseTranscriptionFile(text: string): HeardFile | { problem: string } {
-  let json: unknown;
+/** A file's text as a JSON object, or why it is not one. */
+function jsonObject(text: string): { json: Record<string, unknown> } | { problem: string } {
   try {
-    json = JSON.parse(text);
+    const json: unknown = JSON.parse(text);
+    return isObject(json) ? { json } : { problem: "not a JSON object" };
   } catch {
     return { problem: "not JSON" };
   }
-  if (!isObject(json)) return { problem: "not a JSON object" };
+}
+
+/** A transcription result file (kind Transcription, the batch transcription shape). */
+export function parseTranscriptionFile(text: string): HeardFile | { problem: string } {
+  const parsed = jsonObject(text);
+  if (!("json" in parsed)) return parsed;
+  const json = parsed.json;
   const combined = Array.isArray(json.combinedRecognizedPhrases) ? json.combinedRecognizedPhrases.filter(isObject) : [];
   const fromCombined = combined.length > 0 ? combined.map((c) => str(c.lexical) ?? str(c.display)) : undefined;
   if (fromCombined && fromCombined.every((t) => t !== undefined)) return { source: sourceName(str(json.source)), text: fromCombined.join(" ").trim() };

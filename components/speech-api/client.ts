@@ -11,7 +11,7 @@ import {
 import { ensure, httpsOrLoopbackUrl, type Rule } from "../domain/validators";
 import type * as m from "./models";
 import { systemClock, type Clock } from "./clock";
-import { errorFromFailure, errorFromResponse, isNotFound, redact, SpeechApiError } from "./errors";
+import { errorFromFailure, isNotFound, redact, sendOrThrow, SpeechApiError } from "./errors";
 import { collectPages, listQuery, type ListOptions, type Page } from "./paging";
 import { COGNITIVE_SERVICES_SCOPE, createDownloadPipeline, createSpeechPipeline, parseRetryAfter, type RetryOptions } from "./pipeline";
 import { pollUntilTerminal, type PollOptions } from "./polling";
@@ -427,13 +427,7 @@ export class SpeechClient {
       body = JSON.stringify(o.json);
     }
     const request = createPipelineRequest({ url, method, headers, body, allowInsecureConnection: url.startsWith("http://") });
-    let response;
-    try {
-      response = await this.pipeline.sendRequest((this.httpClient ??= createDefaultHttpClient()), request);
-    } catch (e) {
-      throw errorFromFailure(e, request, this.secrets);
-    }
-    if (response.status >= 400) throw errorFromResponse(response, this.secrets);
+    const response = await sendOrThrow(this.pipeline, (this.httpClient ??= createDefaultHttpClient()), request, this.secrets);
     const text = response.bodyAsText;
     let parsed: unknown = undefined;
     if (text && text.length > 0) {

@@ -1,4 +1,4 @@
-import { isRestError, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { isRestError, type HttpClient, type Pipeline, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { redact } from "../domain/redact";
 import type { Error as ApiErrorBody } from "./models";
 
@@ -119,4 +119,16 @@ export function errorFromFailure(e: unknown, request: PipelineRequest, secrets: 
   const code = isRestError(e) ? e.code : (e as { code?: string } | undefined)?.code;
   const reason = e instanceof Error ? e.message : String(e);
   return new SpeechApiError(redact(`Speech API ${callSummary(request)} failed: ${reason}`, secrets), { code });
+}
+
+/** Sends a request through a pipeline: a transport failure or an answer of 400 or more becomes the error above. */
+export async function sendOrThrow(pipeline: Pipeline, httpClient: HttpClient, request: PipelineRequest, secrets: readonly (string | undefined)[]): Promise<PipelineResponse> {
+  let response: PipelineResponse;
+  try {
+    response = await pipeline.sendRequest(httpClient, request);
+  } catch (e) {
+    throw errorFromFailure(e, request, secrets);
+  }
+  if (response.status >= 400) throw errorFromResponse(response, secrets);
+  return response;
 }

@@ -5,7 +5,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, type HttpClient, type Pipeline } from "@azure/core-rest-pipeline";
 import { ensure, httpsOrLoopbackUrl } from "../domain/validators";
 import { systemClock } from "./clock";
-import { errorFromFailure, errorFromResponse } from "./errors";
+import { errorFromFailure, sendOrThrow } from "./errors";
 import type { Endpoint } from "./models";
 import { createSpeechPipeline } from "./pipeline";
 
@@ -119,13 +119,7 @@ export class RecognitionClient {
       abortSignal: o.abortSignal,
       allowInsecureConnection: url.protocol === "http:",
     });
-    let response;
-    try {
-      response = await this.pipeline.sendRequest((this.httpClient ??= createDefaultHttpClient()), request);
-    } catch (e) {
-      throw errorFromFailure(e, request, this.secrets);
-    }
-    if (response.status >= 400) throw errorFromResponse(response, this.secrets);
+    const response = await sendOrThrow(this.pipeline, (this.httpClient ??= createDefaultHttpClient()), request, this.secrets);
     try {
       return JSON.parse(response.bodyAsText ?? "") as RecognitionResult;
     } catch {

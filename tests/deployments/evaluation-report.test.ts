@@ -13,6 +13,7 @@ import { WER_SCENARIOS } from "../../emulator/scenario";
 import { main as evaluationReport } from "../../scripts/evaluation-report";
 import { launchChromium } from "../support/browser";
 import { sandboxStack, type SandboxStack } from "../support/sandbox-stack";
+import { capture } from "../support/capture";
 
 jest.setTimeout(180_000); // a run of the real Pulumi CLI
 
@@ -65,15 +66,7 @@ test("a failed gate's evaluation: found in the stack export, collected with per-
 
 test("the command writes HTML, Markdown and JSON from the stack export, with the verdict and nothing secret", async () => {
   const key = s.emu.resources.speech.key;
-  const write = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
-  let code: number;
-  let printed: string;
-  try {
-    code = await evaluationReport(["--stack-export", exportFile, "--locale", "en-US", "--out", out, "--key", key]);
-  } finally {
-    printed = write.mock.calls.map((c) => String(c[0])).join("");
-    write.mockRestore();
-  }
+  const { code, out: printed } = await capture(() => evaluationReport(["--stack-export", exportFile, "--locale", "en-US", "--out", out, "--key", key]));
   expect(code).toBe(0);
   expect(printed).toMatch(/en-US: 10 audio files, gate FAILED/);
   const html = fs.readFileSync(path.join(out, "en-US.html"), "utf8");

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { main as smokeTest } from "../../scripts/smoke-test";
 import { ROOT, deployedSandboxStack, live, type SandboxStack } from "../support/sandbox-stack";
+import { capture } from "../support/capture";
 
 jest.setTimeout(180_000); // a run of the real Pulumi CLI
 
@@ -17,18 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => s?.stop());
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = jest.spyOn(process.stdout, "write").mockImplementation((x) => ((out += String(x)), true));
-  const e = jest.spyOn(process.stderr, "write").mockImplementation((x) => ((err += String(x)), true));
-  try {
-    return { code: await smokeTest(args, { SPEECH_KEY: s.emu.resources.speech.key }), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (args: string[]) => capture(() => smokeTest(args, { SPEECH_KEY: s.emu.resources.speech.key }));
 const args = ["--stack-config", path.join(ROOT, "Pulumi.sandbox.yaml"), "--stack-export", "", "--retries", "0"];
 const withExport = () => args.map((a, i) => (i === 3 ? exported : a));
 const modelId = () => live(s.stack, "model").id!;

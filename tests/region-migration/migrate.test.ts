@@ -7,6 +7,7 @@ import { SpeechClient } from "../../components/speech-api";
 import { MIGRATED_FROM } from "../../components/region-migration";
 import { main } from "../../scripts/migrate-region";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { capture } from "../support/capture";
 
 let emu: RunningEmulator;
 let source: SpeechClient;
@@ -56,19 +57,6 @@ function args(extra: string[] = []): string[] {
 }
 const ENV = { SPEECH_FROM_KEY: "src-key-5", SPEECH_TO_KEY: "dst-key-6" };
 const writes = (mark: number) => emu.requestLog.slice(mark).filter((r) => r.method !== "GET");
-
-async function capture(f: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = jest.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, "write").mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await f(), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 describe("npm run migrate", () => {
   it("a dry run lists what would be copied and writes nothing", async () => {

@@ -11,6 +11,7 @@ import { spokenClip } from "../../emulator/spoken-text";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { FakeClock } from "../../emulator/testing";
 import { main } from "../../scripts/smoke-test";
+import { capture } from "../support/capture";
 
 const KEY = "smoke-key-7f3a9c";
 const ROOT = path.resolve(__dirname, "../..");
@@ -50,19 +51,6 @@ afterAll(async () => {
   await emu?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function capture(f: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = jest.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, "write").mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await f(), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 const clipArgs = () => CLIPS.flatMap((c) => ["--clip", `${path.join(dir, c.file)}=${c.text}`]);
 const explicit = (endpointId: string, extra: string[] = []) => ["--endpoint", endpoint, "--endpoint-id", endpointId, "--locale", "en-US", ...clipArgs(), "--retries", "0", ...extra];
@@ -245,7 +233,7 @@ describe("npm run smoke-test", () => {
   test("--help lists the exit codes", async () => {
     const r = await capture(() => main(["--help"]));
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Exit codes: 0 every clip passed, 1 a clip failed .*, 2 usage or bad input .*, 3 a service unreachable, credentials refused or no such endpoint/);
+    expect(r.out).toMatch(/Exit codes:\n {2}0 {2}done\n {2}1 {2}a clip failed: .*\n {2}2 {2}usage or bad input .*\n {2}3 {2}a service unreachable, credentials refused, or no such endpoint/);
   });
 });
 
