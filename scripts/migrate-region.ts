@@ -85,7 +85,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       ensure("--to", o.to, httpsOrLoopbackUrl());
       ensure("--from-resource-id", o.fromResourceId, speechResourceId);
       ensure("--to-resource-id", o.toResourceId, speechResourceId);
-      if (sameResource(o.fromResourceId, o.toResourceId) || sameResource(new URL(o.from).origin, new URL(o.to).origin)) {
+      if (sameResource(o.fromResourceId, o.toResourceId) || sameResource(o.from, o.to)) {
         throw new UsageError(
           `--from-resource-id and --to-resource-id (or --from and --to) name the same Speech resource (${sameResource(o.fromResourceId, o.toResourceId) ? o.toResourceId : o.to}); ` +
             "a migration copies to another resource: give the target's endpoint and ARM id",
