@@ -25,7 +25,13 @@ for (const [entry, target] of entries) {
   config.compiler = { overrideTsconfig: { ...tsconfig, files: [path.join(root, target.types)], include: [] } };
   config.apiReport.reportFileName = reportName(entry);
   const prepared = ExtractorConfig.prepare({ configObject: config, configObjectFullPath: configFile, packageJsonFullPath: path.join(root, "package.json") });
-  const result = Extractor.invoke(prepared, { localBuild: local });
+  // Quiet: the "bundled TypeScript version" notice (once per entry) and other info lines; warnings and errors still show.
+  const result = Extractor.invoke(prepared, {
+    localBuild: local,
+    messageCallback: (m) => {
+      if (m.logLevel === "info" || m.logLevel === "verbose") m.handled = true;
+    },
+  });
   if (!result.succeeded || (!local && result.apiReportChanged)) {
     failed = true;
     console.error(`api/${reportName(entry)}.api.md: the public API of "${pkg.name}${entry.slice(1)}" changed. Review the difference and run \`npm run api\` to accept it.`);

@@ -47,7 +47,7 @@ it("the emulator CLI rejects a malformed --resource, naming the expected form", 
   let err = "";
   child.stderr.on("data", (c) => (err += c));
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  expect(code).not.toBe(0);
+  expect(code).toBe(2);
   expect(err).toContain("NAME=REGION:KEY");
 });
 
@@ -58,9 +58,37 @@ it("the emulator CLI rejects an unknown --wer-scenario, naming the option and th
   child.stdout.on("data", (c) => (out += c));
   child.stderr.on("data", (c) => (err += c));
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  expect(code).toBe(1);
+  expect(code).toBe(2);
   expect(err).toContain("--wer-scenario");
   expect(err).toContain("allowed: default, gate-fails, small-gain");
   // Refused before listening: nothing was served.
   expect(out).not.toContain("listening on");
 });
+
+it.each(["SIGTERM", "SIGKILL"] as const)("`npm run emulator` stops serving when npm is killed by its pid (%s)", async (signal) => {
+  // npm runs the script in `sh -c`, which a killed npm leaves behind: the emulator watches npm itself.
+  const npm = spawn(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "-s", "emulator", "--", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  npm.stdout.on("data", (c) => (out += c));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 30_000);
+    npm.stdout.on("data", () => {
+      const m = /listening on (\S+)/.exec(out);
+      if (m && /stops when process/.test(out)) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  expect(out).toContain(`stops when process`);
+  const answers = () =>
+    fetch(`${url}/speechtotext/projects/locales?api-version=2025-10-15`, { signal: AbortSignal.timeout(2000) }).then(
+      () => true,
+      () => false,
+    );
+  expect(await answers()).toBe(true);
+  process.kill(npm.pid!, signal);
+  const deadline = Date.now() + 10_000;
+  while ((await answers()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  expect(await answers()).toBe(false);
+}, 60_000);

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // `npm run emulator -- --port N [--resource NAME=REGION:KEY ...] [--state FILE] [--tls] [--duration model=60000 ...]
 //   [--wer-scenario NAME] [--base-wer PCT] [--custom-wer PCT] [--fault-rate SHARE] [--reset-rate SHARE] [--latency MS] [--fault-seed N]`
-// Prints each resource's endpoint, region and ARM resource id (never its key) and stops on SIGINT/SIGTERM.
+// Prints each resource's endpoint, region and ARM resource id (never its key) and stops on SIGINT/SIGTERM, or, with
+// --exit-with-parent, when the process that started it is gone.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
+import { EXIT, UsageError, command, runCommand, runMain } from "../scripts/cli";
 import { WER_SCENARIO_NAMES, WER_SCENARIOS, type WerScenarioName } from "./scenario";
 import { startEmulator } from "./server";
 import type { DurationKind, EmulatedResourceSpec, EmulatorOptions, EvaluationScenario, FaultOptions, RunningEmulator } from "./types";
@@ -62,12 +65,13 @@ interface RawOptions {
   latency?: number;
   faultSeed?: number;
   trustedStorage?: string[];
+  exitWithParent?: boolean;
 }
 
 export function emulatorCommand(): Command {
-  return new Command()
-    .name("emulator")
-    .description("Local Speech to text REST API 2025-10-15 (Custom Speech) emulator")
+  return command("emulator", "Local Speech to text REST API 2025-10-15 (Custom Speech) emulator. Serves until SIGINT or SIGTERM.", {
+    failed: "the emulator could not start (e.g. the port is taken) or stop",
+  })
     .option("--port <n>", "port on 127.0.0.1 (0 = any free port)", parsePort, 5599)
     .option("--resource <NAME=REGION:KEY>", "an emulated Speech resource (repeatable)", parseResource)
     .option("--state <file>", "persist entities to this JSON file and restore them on start")
@@ -91,6 +95,11 @@ export function emulatorCommand(): Command {
       "--trusted-storage <connection-string>",
       "a storage account whose plain blob URLs datasets may import, as with trusted-service access (repeatable; the key shows in the process list: for Azurite's public development key)",
       (v: string, previous: string[] = []) => [...previous, v],
+    )
+    .option(
+      "--exit-with-parent",
+      "stop when the process that started it exits (as `npm run emulator` does: killing npm then stops the emulator too). " +
+        "Off by default, so that `npx custom-speech-emulator … &` in a script keeps serving",
     );
 }
 
@@ -99,6 +108,7 @@ export interface EmulatorCliSettings {
   scenarioName: WerScenarioName;
   /** The scenario after --base-wer / --custom-wer. */
   scenario: EvaluationScenario;
+  exitWithParent: boolean;
 }
 
 /** Parses the CLI's arguments (without node and the script); invalid values throw commander's error naming the option. */
@@ -114,6 +124,7 @@ export function parseEmulatorArgs(argv: string[], command: Command = emulatorCom
   return {
     scenarioName: o.werScenario,
     scenario,
+    exitWithParent: o.exitWithParent === true,
     options: {
       port: o.port,
       resources: o.resource,
@@ -157,36 +168,94 @@ function trustedEndpoint(connectionString: string): string {
   return part("BlobEndpoint") ?? (part("AccountName") ? `https://${part("AccountName")}.blob.core.windows.net` : "(development storage)");
 }
 
-async function main(): Promise<void> {
-  // commander's own handling here: a bad value prints "error: option '--x <v>' argument 'y' is invalid. …" and exits 1.
-  const { emu, lines } = await startFromArgs(process.argv.slice(2), emulatorCommand());
-  const caPath = emu.ca ? path.join(os.tmpdir(), `speech-emulator-ca-${process.pid}.pem`) : undefined;
-  if (emu.ca && caPath) {
-    fs.writeFileSync(caPath, emu.ca);
-    lines.splice(1, 0, `CA certificate: ${caPath} (trust it with NODE_EXTRA_CA_CERTS or the client's tlsCa)`);
+/** The parent of a process, or undefined where it cannot be read (/proc on Linux, else `ps`). */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    try {
+      const ppid = Number(execFileSync("ps", ["-o", "ppid=", "-p", String(pid)], { encoding: "utf8" }).trim());
+      return Number.isInteger(ppid) && ppid > 0 ? ppid : undefined;
+    } catch {
+      return undefined;
+    }
   }
-  process.stdout.write(lines.join("\n") + "\n");
-
-  const shutdown = (signal: string): void => {
-    emu.stop().then(
-      () => {
-        if (caPath) fs.rmSync(caPath, { force: true });
-        process.stdout.write(`Speech emulator stopped (${signal}).\n`);
-        process.exit(0);
-      },
-      (e: unknown) => {
-        process.stderr.write(`emulator: stop failed: ${String(e)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`emulator: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/**
+ * The processes whose exit stops the emulator with --exit-with-parent: its parent, and when that is the shell an npm
+ * script runs in (`sh -c …`, which outlives a killed npm), npm too.
+ */
+export function watchedAncestors(env: NodeJS.ProcessEnv = process.env): number[] {
+  const watched = [process.ppid];
+  if (env.npm_lifecycle_event !== undefined) {
+    const npm = parentOf(process.ppid);
+    if (npm !== undefined && npm > 1) watched.push(npm);
+  }
+  return watched.filter((pid) => pid > 1);
+}
+
+/** Validated before anything listens: a state file that is not the emulator's is bad input, not a crash. */
+function checkStateFile(statePath: string | undefined): void {
+  if (!statePath || !fs.existsSync(statePath)) return;
+  try {
+    const parsed = JSON.parse(fs.readFileSync(statePath, "utf8")) as { version?: unknown };
+    if (parsed?.version !== 1) throw new Error(`not an emulator state file (version ${JSON.stringify(parsed?.version)}; expected 1)`);
+  } catch (e) {
+    throw new UsageError(`--state ${statePath}: ${(e as Error).message}. Give another file, or delete this one to start empty.`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  return runCommand("emulator", async () => {
+    const settings = parseEmulatorArgs(argv, emulatorCommand());
+    checkStateFile(settings.options.statePath);
+    const { emu, lines } = await startFromArgs(argv);
+    const caPath = emu.ca ? path.join(os.tmpdir(), `speech-emulator-ca-${process.pid}.pem`) : undefined;
+    if (emu.ca && caPath) {
+      fs.writeFileSync(caPath, emu.ca);
+      lines.splice(1, 0, `CA certificate: ${caPath} (trust it with NODE_EXTRA_CA_CERTS or the client's tlsCa)`);
+    }
+    const watched = settings.exitWithParent ? watchedAncestors() : [];
+    if (watched.length) lines.push(`stops when process ${watched.join(" or ")} exits (--exit-with-parent)`);
+    process.stdout.write(lines.join("\n") + "\n");
+
+    return new Promise<number>((resolve) => {
+      let watch: NodeJS.Timeout | undefined;
+      const shutdown = (why: string): void => {
+        if (watch) clearInterval(watch);
+        emu.stop().then(
+          () => {
+            if (caPath) fs.rmSync(caPath, { force: true });
+            process.stdout.write(`Speech emulator stopped (${why}).\n`);
+            resolve(EXIT.ok);
+          },
+          (e: unknown) => {
+            process.stderr.write(`emulator: stop failed: ${String(e)}\n`);
+            resolve(EXIT.failed);
+          },
+        );
+      };
+      process.once("SIGINT", () => shutdown("SIGINT"));
+      process.once("SIGTERM", () => shutdown("SIGTERM"));
+      if (watched.length) {
+        watch = setInterval(() => {
+          const gone = watched.find((pid) => !alive(pid));
+          if (gone !== undefined) shutdown(`process ${gone} exited`);
+        }, 500);
+      }
+    });
   });
 }
+
+if (require.main === module) runMain(main);

@@ -74,12 +74,6 @@ function sameResource(a: string, b: string): boolean {
   return a.replace(/\/+$/, "").toLowerCase() === b.replace(/\/+$/, "").toLowerCase();
 }
 
-/** An endpoint without its trailing slash: two resources may share a host (a proxy, the emulator) but not a path. */
-const endpointKey = (url: string): string => {
-  const u = new URL(url);
-  return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
-};
-
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const secrets = () => [o?.fromKey, o?.toKey, env.SPEECH_FROM_KEY, env.SPEECH_TO_KEY];
   let o: CliOptions | undefined;
@@ -91,7 +85,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       ensure("--to", o.to, httpsOrLoopbackUrl());
       ensure("--from-resource-id", o.fromResourceId, speechResourceId);
       ensure("--to-resource-id", o.toResourceId, speechResourceId);
-      if (sameResource(o.fromResourceId, o.toResourceId) || sameResource(endpointKey(o.from), endpointKey(o.to))) {
+      if (sameResource(o.fromResourceId, o.toResourceId) || sameResource(o.from, o.to)) {
         throw new UsageError(
           `--from-resource-id and --to-resource-id (or --from and --to) name the same Speech resource (${sameResource(o.fromResourceId, o.toResourceId) ? o.toResourceId : o.to}); ` +
             "a migration copies to another resource: give the target's endpoint and ARM id",

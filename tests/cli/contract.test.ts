@@ -95,7 +95,7 @@ export const COMMANDS: Row[] = [
   {
     command: "sandbox",
     script: "scripts/sandbox.ts",
-    reachesService: true,
+    reachesService: false,
     usage: { argv: () => ["--destroy", "--fail-gate"], names: () => [/--destroy/, /--fail-gate/] },
     badInput: { argv: () => ["--duration", "training=100"], names: () => [/--duration/, /dataset, model, endpoint, evaluation, copy/] },
   },

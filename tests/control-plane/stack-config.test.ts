@@ -204,7 +204,7 @@ describe("Locale configuration", () => {
     [(l: any) => (l.training.datasets = ["missing"]), /locales\[0\]\.training\.datasets\[0\] must be one of train, test; got "missing"/],
     [(l: any) => (l.training.customModelWeightPercent = 0), /customModelWeightPercent must be a whole number from 1 to 100/],
     [(l: any) => (l.evaluation.dataset = "nope"), /locales\[0\]\.evaluation\.dataset must be one of train, test; got "nope"/],
-    [(l: any) => (l.evaluation.maxWordErrorRate = 120), /locales\[0\]\.evaluation\.maxWordErrorRate must be a number from 0 to 100; got 120/],
+    [(l: any) => (l.evaluation.maxWordErrorRate = 120), /locales\[0\]\.evaluation\.maxWordErrorRate must be a number in percent from 0 to 100 \(8 means 8 %\); got 120/],
     [(l: any) => (l.baseModel = { minAdaptationDaysLeft: -3 }), /baseModel\.minAdaptationDaysLeft must be a whole number/],
     [(l: any) => (l.expiryWarningDays = 0), /locales\[0\]\.expiryWarningDays must be a whole number from 1 to 36500; got 0/],
     // Unknown keys are errors at every level: a typo never silently drops a gate.

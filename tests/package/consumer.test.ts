@@ -59,7 +59,7 @@ async function underMocks(arg: string): Promise<{ resources: { type: string; nam
 describe("the npm package as a consumer installs it", () => {
   test("npm pack ships the compiled library, the CLIs, the licence and the changelog, and nothing else", () => {
     const files = packed.files.map((f) => f.path).sort();
-    const allowed = /^(dist\/(components|scripts|emulator)\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
+    const allowed = /^(dist\/(components|scripts|emulator)\/.+\.(js|d\.ts)|docs\/[\w-]+\.md|package\.json|README\.md|CONTRIBUTING\.md|LICENSE|CHANGELOG\.md)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => /\.test\.|\/tests?\//.test(f))).toEqual([]);
     for (const f of ["LICENSE", "CHANGELOG.md", "README.md", PKG.main, PKG.types, PKG.exports["./provider"].default.slice(2), ...Object.values<string>(PKG.bin)]) expect(files).toContain(f);
@@ -67,6 +67,21 @@ describe("the npm package as a consumer installs it", () => {
     expect(files.filter((f) => f.startsWith("dist/scripts/sandbox"))).toEqual([]);
     // Nothing stale: every compiled file has its source (a deleted source's old output would ship otherwise).
     expect(files.filter((f) => f.startsWith("dist/") && !fs.existsSync(path.join(ROOT, f.slice(5).replace(/(\.d)?\.ts$|\.js$/, ".ts"))))).toEqual([]);
+  });
+
+  test("every link of the shipped README, and of the docs it ships, leads to a shipped file or an absolute URL", () => {
+    const shipped = new Set(packed.files.map((f) => f.path));
+    for (const doc of [...shipped].filter((f) => f.endsWith(".md"))) {
+      const text = fs.readFileSync(path.join(installed(), doc), "utf8");
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        const file = path.posix.normalize(path.posix.join(path.posix.dirname(doc), target));
+        expect([doc, target, shipped.has(file) || fs.existsSync(path.join(installed(), file))]).toEqual([doc, target, true]);
+      }
+    }
+    expect(PKG.repository.url).toMatch(/^git\+https:\/\/github\.com\//);
+    expect(PKG.bugs.url).toMatch(/\/issues$/);
+    expect(PKG.homepage).toMatch(/^https:\/\//);
   });
 
   test("everything the installed package requires is a dependency, a peer dependency or part of Node", () => {
