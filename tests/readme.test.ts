@@ -43,6 +43,7 @@ describe("README.md", () => {
     const [program, sub] = words;
     if (program === "npm") {
       if (sub === "run") expect(Object.keys(PKG.scripts)).toContain(words[2]);
+      else if (sub === "test") expect(Object.keys(PKG.scripts)).toContain("test"); // npm's shorthand for `npm run test`
       else expect([...NPM_COMMANDS]).toContain(sub);
     } else if (program === "npx") {
       expect(Object.keys(PKG.bin)).toContain(sub);

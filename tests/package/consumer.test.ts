@@ -45,7 +45,7 @@ beforeAll(async () => {
   // --legacy-peer-deps: npm would otherwise fetch the peers; they are linked below.
   await run(NPM, ["install", "--prefer-offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: consumer, maxBuffer: 16 << 20 });
   fs.mkdirSync(path.join(consumer, "node_modules/@pulumi"), { recursive: true });
-  for (const peer of ["pulumi", "azure-native"]) fs.symlinkSync(path.join(ROOT, "node_modules/@pulumi", peer), path.join(consumer, "node_modules/@pulumi", peer), "dir");
+  for (const peer of ["pulumi", "azure-native", "policy"]) fs.symlinkSync(path.join(ROOT, "node_modules/@pulumi", peer), path.join(consumer, "node_modules/@pulumi", peer), "dir");
 }, 240_000);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -208,6 +208,19 @@ describe("examples/consumer/locale deployed with the Pulumi CLI from the consume
       for (const folder of [consumer, ROOT]) expect(code).not.toContain(folder);
     }
     await cli("preview", "--expect-no-changes");
+
+    // The shipped policy pack, run from the consumer's project as docs/policy.md says: the dev stack complies; as a
+    // stack matching prodStackPattern, its unprotected endpoint is a mandatory violation that fails the preview.
+    const pack = "../node_modules/pulumi-custom-speech/dist/policy";
+    const compliant = await cli("preview", "--policy-pack", pack, "--expect-no-changes");
+    expect(compliant).toMatch(/custom-speech/);
+    expect(compliant).not.toMatch(/mandatory/);
+    const config = path.join(dir, "prod-like.json");
+    fs.writeFileSync(config, JSON.stringify({ "prod-endpoint-protected": { prodStackPattern: "dev" } }));
+    const violating = await runCli(backend, dir, ["preview", "--policy-pack", pack, "--policy-pack-config", config, "--stack", "dev", "--non-interactive"]);
+    expect(violating.code).not.toBe(0);
+    expect(violating.stdout + violating.stderr).toMatch(/\[mandatory\]\s+prod-endpoint-protected/);
+
     await cli("destroy", "--yes", "--skip-preview");
     expect(await entities()).toEqual([0, 0, 0, 0, 0]);
   }, 240_000);
