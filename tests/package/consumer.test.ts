@@ -57,16 +57,16 @@ async function underMocks(arg: string): Promise<{ resources: { type: string; nam
 }
 
 describe("the npm package as a consumer installs it", () => {
-  test("npm pack ships the compiled library, the CLIs, the licence and the changelog, and nothing else", () => {
+  test("npm pack ships the compiled library, the CLIs, the policy pack, the docs, the licence and the changelog, and nothing else", () => {
     const files = packed.files.map((f) => f.path).sort();
-    const allowed = /^(dist\/(components|scripts|emulator)\/.+\.(js|d\.ts)|docs\/[\w-]+\.md|package\.json|README\.md|CONTRIBUTING\.md|LICENSE|CHANGELOG\.md)$/;
+    const allowed = /^(dist\/(components|scripts|emulator|policy)\/.+\.(js|d\.ts)|dist\/policy\/(PulumiPolicy\.yaml|package\.json|config\/\w+\.json)|docs\/[\w-]+\.(md|png)|package\.json|README\.md|CONTRIBUTING\.md|LICENSE|CHANGELOG\.md)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => /\.test\.|\/tests?\//.test(f))).toEqual([]);
-    for (const f of ["LICENSE", "CHANGELOG.md", "README.md", PKG.main, PKG.types, PKG.exports["./provider"].default.slice(2), ...Object.values<string>(PKG.bin)]) expect(files).toContain(f);
+    for (const f of ["LICENSE", "CHANGELOG.md", "README.md", "dist/policy/PulumiPolicy.yaml", "dist/policy/index.js", "dist/policy/config/prod.json", PKG.main, PKG.types, PKG.exports["./provider"].default.slice(2), ...Object.values<string>(PKG.bin)]) expect(files).toContain(f);
     // The sandbox needs this repository (and devDependencies): it stays out.
     expect(files.filter((f) => f.startsWith("dist/scripts/sandbox"))).toEqual([]);
     // Nothing stale: every compiled file has its source (a deleted source's old output would ship otherwise).
-    expect(files.filter((f) => f.startsWith("dist/") && !fs.existsSync(path.join(ROOT, f.slice(5).replace(/(\.d)?\.ts$|\.js$/, ".ts"))))).toEqual([]);
+    expect(files.filter((f) => /^dist\/.*\.(js|d\.ts)$/.test(f) && !fs.existsSync(path.join(ROOT, f.slice(5).replace(/(\.d)?\.ts$|\.js$/, ".ts"))))).toEqual([]);
   });
 
   test("every link of the shipped README, and of the docs it ships, leads to a shipped file or an absolute URL", () => {
@@ -99,7 +99,9 @@ describe("the npm package as a consumer installs it", () => {
 
   test("the installed package has no copy of its peers, and its command-line tools run with npx", async () => {
     expect(fs.existsSync(path.join(installed(), "node_modules/@pulumi"))).toBe(false);
-    expect(Object.keys(PKG.peerDependencies).sort()).toEqual(["@pulumi/azure-native", "@pulumi/pulumi"]);
+    expect(Object.keys(PKG.peerDependencies).sort()).toEqual(["@pulumi/azure-native", "@pulumi/policy", "@pulumi/pulumi"]);
+    // Only the policy pack needs @pulumi/policy: a program that does not run it installs nothing more.
+    expect(PKG.peerDependenciesMeta).toEqual({ "@pulumi/policy": { optional: true } });
     for (const bin of Object.keys(PKG.bin)) {
       const { stdout } = await run(NPM, ["exec", "--no", "--", bin, "--help"], { cwd: consumer });
       expect(stdout).toMatch(/^Usage: /);

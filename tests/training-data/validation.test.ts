@@ -221,8 +221,9 @@ describe("Dataset options", () => {
     expect(() => parseKind("Audio")).toThrow(/kind must be one of Acoustic, AudioFiles, Language, LanguageMarkdown, Pronunciation, OutputFormatting; got "Audio"/);
   });
 
-  it("accepts a kind in any letter case and rejects a malformed locale", () => {
-    expect(parseKind("languagemarkdown")).toBe("LanguageMarkdown");
+  it("takes a kind spelt exactly (as a stack file must), suggesting the spelling, and rejects a malformed locale", () => {
+    expect(parseKind("LanguageMarkdown")).toBe("LanguageMarkdown");
+    expect(() => parseKind("languagemarkdown")).toThrow(/spelt exactly: did you mean "LanguageMarkdown"\?\); got "languagemarkdown"/);
     expect(() => parseLocale("english")).toThrow(/locale must be a locale such as "en-US" or "de-DE" \(language-REGION\); got "english"/);
   });
 
