@@ -31,7 +31,7 @@ describe("the per-Speech-resource rate budget", () => {
 
   it("leaves a safety margin below the service limit", () => {
     expect(withSafetyMargin({ requests: 100, windowMs: 10_000 })).toEqual({ requests: 95, windowMs: 10_500 });
-    expect(withSafetyMargin({ requests: 1, windowMs: 1_000 })).toEqual({ requests: 1, windowMs: 1_050 });
+    expect(withSafetyMargin({ requests: 1, windowMs: 1_000 })).toEqual({ requests: 1, windowMs: 1_250 });
   });
 
   it("is shared by every client of the same Speech resource in the process, and only by them", async () => {
@@ -52,7 +52,7 @@ describe("the per-Speech-resource rate budget", () => {
     };
     await Promise.all([send("a", a), send("b", b), send("a", a), send("b", b), send("other", other)]);
     // 3 requests minus the margin of 1 = 2 per 1 050 ms for the shared resource.
-    expect(sent.filter((s) => s.who !== "other").map((s) => s.t)).toEqual([0, 0, 1_050, 1_050]);
+    expect(sent.filter((s) => s.who !== "other").map((s) => s.t)).toEqual([0, 0, 1_250, 1_250]);
     expect(sent.find((s) => s.who === "other")?.t).toBe(0);
     const registry = (globalThis as unknown as Record<symbol, Map<string, unknown>>)[Symbol.for("pulumi-custom-speech/rate-budget")];
     expect(registry.has(budgetKey(endpoint))).toBe(true);
