@@ -78,7 +78,8 @@ export interface LocaleConfig {
  */
 export interface SmokeTestConfig {
   clips: { file: string; text: string }[];
-  maxWordErrorRate?: number;
+  /** Percent, like the evaluation gate (a value below 1 % written with its sign: "0.5%"). */
+  maxWordErrorRate?: number | PercentText;
 }
 
 /**
@@ -259,7 +260,7 @@ function validateSmokeTest(value: unknown, where: string): void {
     ensure(`${at}.text`, c.text, spokenWords);
   });
   // Percent, like the evaluation gate's maxWordErrorRate.
-  fields(where, t as unknown as Record<string, unknown>, { maxWordErrorRate: within(SMOKE_TEST.maxWordErrorRate) });
+  fields(where, t as unknown as Record<string, unknown>, { maxWordErrorRate: percentRule(SMOKE_TEST.maxWordErrorRate) });
 }
 
 /** A locale served from another stack's model: nothing of training may be set. */

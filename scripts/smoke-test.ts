@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
-import { SMOKE_TEST, ValidationError, ensure, within, type Rule } from "../components/domain";
+import { SMOKE_TEST, ValidationError, ensure, percentRule, percentValue, type PercentText } from "../components/domain";
 import { SmokeTestAccessError, alignedLines, changedLocales, deployedEndpoints, smokeTest, type ClipResult, type SmokeClip, type SmokeTestResult } from "../components/smoke-test";
 import { redact } from "../components/speech-api";
 import type { StackConfig } from "../components/stack-config";
@@ -154,7 +154,7 @@ function plansFromStack(o: CliOptions, maxWer: number | undefined): Plan[] {
       endpointId,
       locale: l.locale,
       clips: l.smokeTest!.clips,
-      maxWordErrorRate: maxWer ?? l.smokeTest!.maxWordErrorRate,
+      maxWordErrorRate: maxWer ?? percentValue(l.smokeTest!.maxWordErrorRate),
       baseDir: path.dirname(path.resolve(o.stackConfig!)),
       clipsProperty: `${path.basename(o.stackConfig!)} locales[${index.get(l.locale)}].smokeTest.clips`,
     };
@@ -162,7 +162,8 @@ function plansFromStack(o: CliOptions, maxWer: number | undefined): Plan[] {
 }
 
 function plans(o: CliOptions): Plan[] {
-  const maxWer = o.maxWer === undefined ? undefined : ensure<number>("--max-wer", o.maxWer.trim() !== "" && Number.isFinite(Number(o.maxWer)) ? Number(o.maxWer) : o.maxWer, percentRule);
+  const given = o.maxWer === undefined ? undefined : /%\s*$/.test(o.maxWer) ? o.maxWer : o.maxWer.trim() !== "" && Number.isFinite(Number(o.maxWer)) ? Number(o.maxWer) : o.maxWer;
+  const maxWer = given === undefined ? undefined : percentValue(ensure<number | PercentText>("--max-wer", given, percentRule(SMOKE_TEST.maxWordErrorRate)));
   if (!/^[0-9]+$/.test(o.retries) || Number(o.retries) > 10) throw usage("--retries", `--retries must be a whole number from 0 to 10; got ${JSON.stringify(o.retries)}.`);
   if (o.stackConfig) return plansFromStack(o, maxWer);
   if (o.stackExport) throw usage("--stack-config", "--stack-config is required with --stack-export: the stack file names the clips.");
@@ -176,7 +177,6 @@ function plans(o: CliOptions): Plan[] {
 
 /** The library's option names as this command's (its errors name the property). */
 const LIBRARY_OPTIONS: Record<string, string> = { endpoint: "--endpoint", endpointId: "--endpoint-id", locale: "--locale", maxWordErrorRate: "--max-wer" };
-const percentRule: Rule = (v) => (within(SMOKE_TEST.maxWordErrorRate)(v) ? `a number from ${SMOKE_TEST.maxWordErrorRate.min} to ${SMOKE_TEST.maxWordErrorRate.max} (percent)` : undefined);
 const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)} %`;
 
 function clipReport(r: ClipResult, max: number): string {

@@ -223,7 +223,9 @@ describe("Locale configuration", () => {
     [(l: any) => (l.smokeTest = { clips: [{ file: "a.wav", text: "hi", lang: "en" }] }), /locales\[0\]\.smokeTest\.clips\[0\] has an unknown key "lang"; allowed keys: file, text/],
     [(l: any) => (l.smokeTest = { clips: [{ file: "a.wav", text: " ?! " }] }), /locales\[0\]\.smokeTest\.clips\[0\]\.text must be the words spoken in the clip \(at least one word\); got " \?! "/],
     [(l: any) => (l.smokeTest = { clips: [{ text: "hello" }] }), /locales\[0\]\.smokeTest\.clips\[0\]\.file must be a string; got nothing/],
-    [(l: any) => (l.smokeTest = { clips: [{ file: "a.wav", text: "hi" }], maxWordErrorRate: 200 }), /locales\[0\]\.smokeTest\.maxWordErrorRate must be a number from 0 to 100; got 200/],
+    [(l: any) => (l.smokeTest = { clips: [{ file: "a.wav", text: "hi" }], maxWordErrorRate: 200 }), /locales\[0\]\.smokeTest\.maxWordErrorRate must be a number in percent from 0 to 100 \(8 means 8 %\)/],
+    // The gates' one percent rule: 0.3 most likely meant 30 %.
+    [(l: any) => (l.smokeTest = { clips: [{ file: "a.wav", text: "hi" }], maxWordErrorRate: 0.3 }), /smokeTest\.maxWordErrorRate must be .*reports WER as a fraction, so 0\.3 may mean 30 %/],
   ])("a bad locale fails naming the property (%#)", (change, message) => {
     expect(() => validateLocale(withChange(change), "locales[0]")).toThrow(message);
   });
