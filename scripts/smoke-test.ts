@@ -10,9 +10,9 @@ import { SMOKE_TEST, ValidationError, ensure, percentRule, percentValue, type Pe
 import { SmokeTestAccessError, alignedLines, changedLocales, deployedEndpoints, smokeTest, type ClipResult, type SmokeClip, type SmokeTestResult } from "../components/smoke-test";
 import { redact } from "../components/speech-api";
 import type { StackConfig } from "../components/stack-config";
-import { exitCodesHelp } from "./cli";
+import { EXIT, exitCodesHelp, runMain } from "./cli";
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, access: 3 } as const;
+export { EXIT };
 
 interface CliOptions {
   endpoint?: string;
@@ -246,7 +246,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       code = EXIT.usage;
     } else if (e instanceof SmokeTestAccessError) {
       say(process.stderr, `error: ${e.message}\n`);
-      code = EXIT.access;
+      code = EXIT.unreachable;
     } else {
       say(process.stderr, `smoke test failed: ${(e as Error).message ?? String(e)}\n`);
       code = EXIT.failed;
@@ -256,6 +256,4 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   return code;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
-}
+if (require.main === module) runMain(main);
