@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { InvalidArgumentError } from "commander";
 import { percentRule, percentValue, GATE_BOUNDS } from "../components/domain";
-import { evaluationsFromStackExport, writeEvaluationReport, type StackEvaluation } from "../components/evaluation-report";
+import { endpointOfSelf, evaluationsFromStackExport, writeEvaluationReport, type StackEvaluation } from "../components/evaluation-report";
 import { SpeechClient, SpeechApiError } from "../components/speech-api";
 import { EXIT, UnreachableError, UsageError, command, runCommand, runMain } from "./cli";
 
@@ -40,12 +40,6 @@ const bytes = (v: string) => {
   return n;
 };
 
-/** The Speech endpoint of an evaluation's self URI (everything before /speechtotext/). */
-function endpointOf(self: string): string | undefined {
-  const at = self.indexOf("/speechtotext/");
-  return /^https?:\/\//i.test(self) && at > 0 ? self.slice(0, at) : undefined;
-}
-
 function readExport(file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file === "-" ? 0 : file, "utf8"));
@@ -73,7 +67,7 @@ function targets(o: CliOptions): (StackEvaluation | { name: string; evaluation: 
     return found.map((f) => ({ ...f, gate: { ...f.gate, ...gate } }));
   }
   const evaluation = o.evaluation!;
-  const endpoint = o.endpoint ?? endpointOf(evaluation);
+  const endpoint = o.endpoint ?? endpointOfSelf(evaluation);
   if (!endpoint) throw new UsageError("--endpoint <url> is required when --evaluation is an id (a self URI names its endpoint)");
   if (!/^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(endpoint)) throw new UsageError(`--endpoint must be an https URL (http only on loopback), got ${endpoint}`);
   return [{ name: evaluation.split("?")[0].split("/").pop()!, evaluation, endpoint, gate }];

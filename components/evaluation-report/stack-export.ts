@@ -19,6 +19,12 @@ export interface StackEvaluation {
   passed?: boolean | null;
 }
 
+/** The Speech resource endpoint of an entity's self URI (everything before /speechtotext/); undefined when it has none. */
+export function endpointOfSelf(self: string): string | undefined {
+  const at = self.indexOf("/speechtotext/");
+  return /^https?:\/\//i.test(self) && at > 0 ? self.slice(0, at) : undefined;
+}
+
 const EVALUATION_TYPE = `${DYNAMIC_TYPE_PREFIX}Evaluation`;
 const plainString = (v: unknown): string | undefined => (typeof v === "string" && v !== "[secret]" ? v : undefined);
 /** A threshold as the stack stores it: a number, or a percentage with its sign ("0.3%"). */
@@ -39,16 +45,16 @@ export function evaluationsFromStackExport(exportJson: unknown, locale?: string)
     if (r?.type !== EVALUATION_TYPE || r.delete) continue;
     const o = r.outputs ?? {};
     const self = plainString(o.self);
-    const at = self?.indexOf("/speechtotext/") ?? -1;
+    const endpoint = self ? endpointOfSelf(self) : undefined;
     const loc = plainString(o.locale);
-    if (!self || at < 0 || !loc) continue;
+    if (!self || !endpoint || !loc) continue;
     if (locale !== undefined && loc.toLowerCase() !== locale.toLowerCase()) continue;
     const gate = { maxWordErrorRate: plainNumber(o.maxWordErrorRate), minWordErrorRateImprovement: plainNumber(o.minWordErrorRateImprovement) };
     out.push({
       name: (r.urn ?? "").split("::").pop() ?? "",
       locale: loc,
       evaluation: self,
-      endpoint: self.slice(0, at),
+      endpoint,
       gate: Object.fromEntries(Object.entries(gate).filter(([, v]) => v !== undefined)),
       ...(typeof o.passed === "boolean" || o.passed === null ? { passed: o.passed as boolean | null } : {}),
     });
